@@ -64,6 +64,7 @@ struct xs_link_obj {
 	uint64_t *sym_value;    /* [nsyms] resolved S */
 	uint32_t *sym_got;      /* [nsyms] GOT slot + 1, 0 = none */
 	uint32_t *sym_global;   /* [nsyms] index into the global table + 1, 0 = local */
+	uint8_t *sym_flags;     /* [nsyms] private */
 };
 
 struct xs_link_region {
@@ -90,13 +91,14 @@ struct xs_link {
 	uint32_t *global_hash;     /* [global_cap] entry + 1, 0 = empty */
 	struct xs_link_global *globals; /* [nglobal max] */
 	/* COMDAT */
-	uint32_t ngroup_cap;
-	uint32_t *group_hash;      /* signature -> (obj << 24 | ...), private */
+	uint32_t ngroup_cap, ngroups;
+	uint32_t *group_hash;      /* signature -> group + 1 */
+	struct xs_link_group *groups;
 	/* GOT */
 	uint32_t ngot;
 	uint64_t got_off;          /* within RODATA */
 	/* stubs */
-	uint32_t nstub_cap, nstub_used;
+	uint32_t nstub_cap, nstub_used, nstub_hash_cap;
 	uint64_t stub_off;         /* within TEXT */
 	struct xs_link_stub *stubs;   /* [nstub_cap] */
 	uint32_t *stub_hash;       /* [2 * nstub_cap] */
@@ -105,6 +107,7 @@ struct xs_link {
 	uint64_t stubs_written;
 	uint64_t relaxed;
 	uint64_t erratum_fixes;
+	uint64_t pinned_placed;
 };
 
 /* Start: objects (all of one machine), options (NULL: defaults). */
@@ -115,13 +118,22 @@ xs_status xs_link_init(struct xs_link *lk, const struct xs_object *objs, uint32_
 size_t xs_link_workspace_size(const struct xs_link *lk);
 
 /*
- * Pin a section to an exact address before planning (it is then not part
- * of any region); the writable pointer is given later by place_section.
+ * Give the workspace (8-byte aligned, xs_link_workspace_size bytes) before
+ * planning; needed only when sections are pinned (else plan takes it).
+ */
+xs_status xs_link_set_workspace(struct xs_link *lk, void *ws, size_t ws_size,
+				struct xs_diag *d);
+
+/*
+ * Pin a section to an exact address (it is then not part of any region);
+ * call after xs_link_set_workspace and before xs_link_plan. The address and
+ * writable pointer are given later by xs_link_place_section.
  */
 xs_status xs_link_pin_section(struct xs_link *lk, uint32_t obj, uint32_t sec,
 			      struct xs_diag *d);
 
-/* Plan in ws (8-byte aligned, xs_link_workspace_size bytes). */
+/* Plan in ws (8-byte aligned, xs_link_workspace_size bytes), or in the
+ * workspace given by xs_link_set_workspace when ws is NULL. */
 xs_status xs_link_plan(struct xs_link *lk, void *ws, size_t ws_size, struct xs_diag *d);
 
 /* After plan: what each region needs (size 0: not needed). */

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/* Linking, part 2: symbol resolution and relocation. */
+#include "link_int.h"
+
+static xs_status fail(struct xs_diag *d, xs_status s, const char *msg)
+{
+	if (d) {
+		xs_diag_clear(d);
+		d->status = s;
+		xs_strlcpy(d->msg, msg, sizeof(d->msg));
+	}
+	return s;
+}
+
+static bool sec_live(uint8_t st)
+{
+	return st == XS_SEC_REGION || st == XS_SEC_PINNED;
+}
+
+static const char *sym_display_name(const struct xs_object *o, uint32_t sym)
+{
+	struct xs_symbol s;
+	if (sym >= o->nsyms)
+		return "?";
+	xs_object_symbol(o, sym, &s);
+	if (s.type == XS_STT_SECTION && s.section) {
+		struct xs_section sec;
+		xs_object_section(o, s.section, &sec);
+		return sec.name;
+	}
+	return s.name[0] ? s.name : "(unnamed)";
+}
+
+void xs_link_diag_reloc(const struct xs_link *lk, struct xs_diag *d, uint32_t obj, uint32_t sec,
+			uint64_t off, uint32_t sym, const char *what)
+{
+	if (!d)
+		return;
+	const struct xs_object *o = &lk->objs[obj];
+	struct xs_section s;
+	xs_object_section(o, sec, &s);
+	d->object = obj;
+	d->section = sec;
+	d->offset = off;
+	d->symbol = sym;
+	xs_strlcpy(d->section_name, s.name, sizeof(d->section_name));
+	xs_strlcpy(d->symbol_name, sym_display_name(o, sym), sizeof(d->symbol_name));
+	char range[96] = "";
+	if (d->status == XS_E_OVERFLOW)
+		xs_fmt(range, sizeof(range), ": value %lld (%#llx) not in [%lld, %lld]",
+		       (long long)d->value, (unsigned long long)d->value, (long long)d->min,
+		       (long long)d->max);
+	else if (d->status == XS_E_MISALIGNED)
+		xs_fmt(range, sizeof(range), ": value %#llx misaligned",
+		       (unsigned long long)d->value);
+	else if (d->status == XS_E_BAD_INSN)
+		xs_fmt(range, sizeof(range), ": found %#010llx", (unsigned long long)d->value);
+	xs_fmt(d->msg, sizeof(d->msg), "%s at %s+%#llx (object %u) against '%s': %s%s",
+	       d->reloc_name[0] ? d->reloc_name : "relocation", s.name, (unsigned long long)off,
+	       obj, d->symbol_name, what ? what : xs_status_message(d->status), range);
+}
+
+static uint64_t sym_addr(const struct xs_link *lk, uint32_t obj, uint32_t k, bool *defined)
+{
+	struct xs_symbol s;
+	xs_object_symbol(&lk->objs[obj], k, &s);
+	*defined = true;
+	if (s.shndx == XS_SHN_ABS)
+		return s.value;
+	if (s.section) {
+		uint8_t st = lk->lo[obj].sec_state[s.section];
+		if (sec_live(st))
+			return lk->lo[obj].sec_addr[s.section] + s.value;
+		if (st == XS_SEC_DISCARDED) {
+			*defined = false;
+			return 0;
+		}
+		return s.value; /* non-allocated section: section-relative */
+	}
+	*defined = false;
+	return 0;
+}
+
+xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, struct xs_diag *d)
+{
+	if (lk->state != XS_LS_PLANNED)
+		return fail(d, XS_E_STATE, "xs_link_resolve: plan and place first");
+	for (int r = 0; r < XS_REGION_COUNT; r++)
+		if (lk->region[r].size && !lk->region[r].placed)
+			return fail(d, XS_E_NOT_PLACED, "a region was not given an address");
+	for (uint32_t i = 0; i < lk->nobj; i++)
+		for (uint32_t sec = 1; sec < lk->objs[i].shnum; sec++)
+			if (lk->lo[i].sec_state[sec] == XS_SEC_PINNED && !lk->lo[i].sec_w[sec]) {
+				struct xs_section s;
+				xs_object_section(&lk->objs[i], sec, &s);
+				if (s.size) {
+					fail(d, XS_E_NOT_PLACED, "");
+					if (d) {
+						d->object = i;
+						d->section = sec;
+						xs_fmt(d->msg, sizeof(d->msg),
+						       "pinned section %u (%s) was not placed", sec,
+						       s.name);
+					}
+					return XS_E_NOT_PLACED;
+				}
+			}
+	uint64_t got = lk->region[XS_REGION_RODATA].addr + lk->got_off;
+
+	for (uint32_t gi = 0; gi < lk->nglobal; gi++) {
+		struct xs_link_global *g = &lk->globals[gi];
+		struct xs_symbol s;
+		if (g->defined) {
+			bool def;
+			g->value = sym_addr(lk, g->obj, g->sym, &def);
+			xs_object_symbol(&lk->objs[g->obj], g->sym, &s);
+			g->size = s.size;
+			g->resolved_defined = 1;
+			continue;
+		}
+		g->size = 0;
+		if (xs_strcmp(g->name, "_GLOBAL_OFFSET_TABLE_") == 0) {
+			g->value = got;
+			g->resolved_defined = 1;
+			continue;
+		}
+		xs_status st = resolve ? resolve(ctx, g->name, &g->value) : XS_E_NOT_FOUND;
+		if (st == XS_OK) {
+			g->resolved_defined = 1;
+			continue;
+		}
+		/* An undefined weak reference resolves to 0 (gABI, "Symbol Table"). */
+		if (st == XS_E_NOT_FOUND && g->weak_only) {
+			g->value = 0;
+			g->resolved_defined = 0;
+			continue;
+		}
+		if (d) {
+			fail(d, st == XS_E_NOT_FOUND ? XS_E_UNDEFINED_SYMBOL : st, "");
+			d->object = g->obj;
+			d->symbol = g->sym;
+			xs_strlcpy(d->symbol_name, g->name, sizeof(d->symbol_name));
+			if (st == XS_E_NOT_FOUND)
+				xs_fmt(d->msg, sizeof(d->msg),
+				       "undefined symbol '%s' (referenced by object %u)", g->name,
+				       g->obj);
+			else
+				xs_fmt(d->msg, sizeof(d->msg), "resolving '%s': %s", g->name,
+				       xs_status_message(st));
+		}
+		return st == XS_E_NOT_FOUND ? XS_E_UNDEFINED_SYMBOL : st;
+	}
+
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		struct xs_link_obj *l = &lk->lo[i];
+		for (uint32_t k = 1; k < lk->objs[i].nsyms; k++) {
+			uint32_t gi = l->sym_global[k];
+			if (gi) {
+				l->sym_value[k] = lk->globals[gi - 1].value;
+				continue;
+			}
+			bool def;
+			l->sym_value[k] = sym_addr(lk, i, k, &def);
+		}
+	}
+	lk->state = XS_LS_RESOLVED;
+	return XS_OK;
+}
+
+static void copy_sections(struct xs_link *lk)
+{
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		const struct xs_object *o = &lk->objs[i];
+		struct xs_link_obj *l = &lk->lo[i];
+		for (uint32_t sec = 1; sec < o->shnum; sec++) {
+			uint8_t st = l->sec_state[sec];
+			if (!sec_live(st) || !l->sec_w[sec])
+				continue;
+			struct xs_section s;
+			xs_object_section(o, sec, &s);
+			const uint8_t *src = xs_object_section_data(o, sec);
+			if (s.type == XS_SHT_NOBITS || !src)
+				memset(l->sec_w[sec], 0, (size_t)s.size);
+			else
+				memcpy(l->sec_w[sec], src, (size_t)s.size);
+			if (st == XS_SEC_REGION && xs_strcmp(s.name, ".eh_frame") == 0)
+				memset(l->sec_w[sec] + s.size, 0, 4);
+		}
+	}
+	struct xs_link_region *ro = &lk->region[XS_REGION_RODATA], *t = &lk->region[XS_REGION_TEXT];
+	if (ro->w && lk->ngot)
+		memset(ro->w + lk->got_off, 0, (size_t)lk->ngot * lk->arch->got_entry_size);
+	if (t->w && lk->nstub_used)
+		memset(t->w + lk->stub_off, 0, (size_t)lk->nstub_used * lk->arch->stub_size);
+}
+
+static void fill_got(struct xs_link *lk)
+{
+	uint8_t *w = lk->region[XS_REGION_RODATA].w;
+	if (!lk->ngot || !w)
+		return;
+	w += lk->got_off;
+	for (uint32_t gi = 0; gi < lk->nglobal; gi++) {
+		const struct xs_link_global *g = &lk->globals[gi];
+		if (g->got)
+			xs_store_le(w + (uint64_t)(g->got - 1) * 8, g->value, 8);
+	}
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		const struct xs_link_obj *l = &lk->lo[i];
+		for (uint32_t k = 1; k < lk->objs[i].nsyms; k++)
+			if (l->sym_got[k] && !l->sym_global[k])
+				xs_store_le(w + (uint64_t)(l->sym_got[k] - 1) * 8, l->sym_value[k], 8);
+	}
+}
+
+/* Sections whose references into discarded COMDAT members are dropped, as ld does. */
+static bool tolerates_discarded(const char *name)
+{
+	return xs_strcmp(name, ".eh_frame") == 0 || xs_strcmp(name, ".gcc_except_table") == 0 ||
+	       xs_starts_with(name, ".gcc_except_table.");
+}
+
+static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
+			       const struct xs_section *rs, struct xs_diag *d)
+{
+	const struct xs_object *o = &lk->objs[i];
+	struct xs_link_obj *l = &lk->lo[i];
+	const struct xs_arch *arch = lk->arch;
+	uint32_t tsec = rs->info;
+	struct xs_section ts;
+	xs_object_section(o, tsec, &ts);
+	const uint8_t *in = xs_object_section_data(o, tsec);
+	uint8_t *w = l->sec_w[tsec];
+	uint64_t base = l->sec_addr[tsec];
+	uint64_t got = lk->region[XS_REGION_RODATA].addr + lk->got_off;
+	uint64_t stubs = lk->region[XS_REGION_TEXT].addr + lk->stub_off;
+	uint8_t *stubs_w = lk->region[XS_REGION_TEXT].w;
+	bool tolerant = tolerates_discarded(ts.name);
+	uint64_t n = xs_object_rela_count(o, rsec);
+
+	for (uint64_t j = 0; j < n; j++) {
+		struct xs_rela r;
+		xs_object_rela(o, rsec, j, &r);
+		const struct xs_howto *h = &arch->rows[r.type];
+		if (h->expr == XS_EXPR_NONE && !(h->flags & (XS_HOWTO_TLS | XS_HOWTO_UNSUPPORTED)))
+			continue;
+		xs_status st = XS_OK;
+		if (h->flags & XS_HOWTO_TLS)
+			st = XS_E_TLS_RELOC;
+		else if (h->flags & XS_HOWTO_UNSUPPORTED)
+			st = XS_E_UNSUPPORTED_RELOC;
+		else if (lk->opt.fail_at_reloc && lk->relocs_applied + 1 == lk->opt.fail_at_reloc)
+			st = XS_E_FAULT_INJECTED;
+		if (st) {
+			if (d) {
+				xs_diag_clear(d);
+				d->status = st;
+				d->reloc_type = r.type;
+				xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
+				xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
+			}
+			return st;
+		}
+		uint8_t sf = l->sym_flags[r.sym];
+		if (sf & XS_SYMF_DISCARDED) {
+			if (tolerant)
+				continue;
+			if (d) {
+				xs_diag_clear(d);
+				d->status = XS_E_DISCARDED_SECTION;
+				d->reloc_type = r.type;
+				xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
+				xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
+			}
+			return XS_E_DISCARDED_SECTION;
+		}
+		struct xs_reloc_vals v = { .S = l->sym_value[r.sym], .A = r.addend,
+					   .P = base + r.offset, .GOT = got };
+		uint32_t gi = l->sym_global[r.sym];
+		bool defined = gi ? lk->globals[gi - 1].resolved_defined : (sf & XS_SYMF_DEFINED);
+		bool has_got = false;
+		if (h->flags & XS_HOWTO_GOT) {
+			uint32_t slot = gi ? lk->globals[gi - 1].got : l->sym_got[r.sym];
+			if (!slot) /* r.sym == 0: no symbol, no slot */
+				return fail(d, XS_E_BAD_SYMBOL_INDEX, "GOT relocation without a symbol");
+			v.G = got + (uint64_t)(slot - 1) * arch->got_entry_size;
+			has_got = true;
+		}
+		if (h->expr == XS_EXPR_Z_A) {
+			if (gi) {
+				v.Z = lk->globals[gi - 1].size;
+			} else {
+				struct xs_symbol s;
+				xs_object_symbol(o, r.sym, &s);
+				v.Z = s.size;
+			}
+		}
+		uint8_t *place = w + r.offset;
+		lk->relocs_applied++;
+		if (arch->special && (h->flags & (XS_HOWTO_RELAX_GOTPCRELX | XS_HOWTO_ADRP))) {
+			struct xs_reloc_site site = { .howto = h, .v = v, .sec_w = w,
+						      .sec_size = ts.size, .offset = r.offset,
+						      .has_got = has_got, .target_defined = defined,
+						      .link_flags = lk->opt.flags };
+			if (d)
+				xs_diag_clear(d);
+			st = arch->special(&site, d);
+			if (st == XS_OK) {
+				if (h->flags & XS_HOWTO_ADRP)
+					lk->erratum_fixes++;
+				else
+					lk->relaxed++;
+				continue;
+			}
+			if (st != XS_E_NOT_FOUND) {
+				if (d) {
+					d->status = st;
+					d->reloc_type = r.type;
+					xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
+					xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
+				}
+				return st;
+			}
+		}
+		struct xs_howto_result res;
+		st = xs_howto_compute(h, &v, place, &res, d);
+		if (st == XS_E_OVERFLOW &&
+		    ((h->flags & XS_HOWTO_BRANCH) ||
+		     ((h->flags & XS_HOWTO_MAYBE_BRANCH) && arch->is_branch &&
+		      arch->is_branch(h, in, r.offset)))) {
+			uint32_t k = xs_link_stub_find(lk, i, r.sym, r.addend);
+			if (k) {
+				struct xs_link_stub *sb = &lk->stubs[k - 1];
+				uint64_t at = stubs + (uint64_t)(k - 1) * arch->stub_size;
+				if (!sb->written) {
+					sb->target = arch->branch_target(h, v.S, v.A);
+					arch->write_stub(stubs_w + lk->stub_off +
+								 (uint64_t)(k - 1) * arch->stub_size,
+							 at, sb->target);
+					sb->written = 1;
+					lk->stubs_written++;
+				}
+				v.S = at;
+				v.A = -(int64_t)arch->branch_target(h, 0, 0);
+				st = xs_howto_compute(h, &v, place, &res, d);
+			}
+		}
+		if (st) {
+			xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
+			return st;
+		}
+		xs_howto_write(h, place, &res);
+	}
+	return XS_OK;
+}
+
+xs_status xs_link_relocate(struct xs_link *lk, struct xs_diag *d)
+{
+	if (lk->state != XS_LS_RESOLVED)
+		return fail(d, XS_E_STATE, "xs_link_relocate: resolve first");
+	copy_sections(lk);
+	fill_got(lk);
+	lk->relocs_applied = 0;
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		const struct xs_object *o = &lk->objs[i];
+		for (uint32_t sec = 1; sec < o->shnum; sec++) {
+			struct xs_section s;
+			xs_object_section(o, sec, &s);
+			if (s.type != XS_SHT_RELA || !sec_live(lk->lo[i].sec_state[s.info]))
+				continue;
+			xs_status st = reloc_section(lk, i, sec, &s, d);
+			if (st)
+				return st;
+		}
+	}
+	lk->state = XS_LS_RELOCATED;
+	return XS_OK;
+}
+
+xs_status xs_link_symbol(const struct xs_link *lk, const char *name, uint64_t *addr)
+{
+	if (lk->state < XS_LS_RESOLVED)
+		return XS_E_STATE;
+	uint32_t h = xs_hash_str(name), mask = lk->global_cap - 1;
+	for (uint32_t k = h & mask; lk->global_hash[k]; k = (k + 1) & mask) {
+		const struct xs_link_global *g = &lk->globals[lk->global_hash[k] - 1];
+		if (g->hash == h && xs_strcmp(g->name, name) == 0) {
+			if (!g->defined)
+				return XS_E_NOT_FOUND;
+			*addr = g->value;
+			return XS_OK;
+		}
+	}
+	return XS_E_NOT_FOUND;
+}
