@@ -35,6 +35,8 @@ int64_t xs_howto_value(const struct xs_howto *h, const struct xs_reloc_vals *v)
 		return (int64_t)v->G;
 	case XS_EXPR_G_PAGE_GOT:
 		return (int64_t)(v->G - page(v->GOT));
+	case XS_EXPR_G_A_GOT:
+		return (int64_t)(v->G - v->GOT + A);
 	default:
 		return 0;
 	}

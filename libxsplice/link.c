@@ -322,11 +322,12 @@ static xs_status plan_symbols(struct xs_link *lk, struct xs_diag *d)
 			bool in_sec = s.section != 0;
 			bool discarded = in_sec && l->sec_state[s.section] == XS_SEC_DISCARDED;
 			bool defined = (in_sec && !discarded) || s.shndx == XS_SHN_ABS;
-			if (s.bind == XS_STB_LOCAL) {
-				l->sym_flags[k] = (uint8_t)((defined ? XS_SYMF_DEFINED : 0) |
-							    (discarded ? XS_SYMF_DISCARDED : 0));
+			l->sym_flags[k] = (uint8_t)((defined ? XS_SYMF_DEFINED : 0) |
+						    (discarded ? XS_SYMF_DISCARDED : 0) |
+						    (s.type == XS_STT_GNU_IFUNC ? XS_SYMF_IFUNC : 0));
+			if (s.bind == XS_STB_LOCAL)
 				continue;
-			}
+			l->sym_flags[k] &= (uint8_t)~XS_SYMF_DISCARDED; /* resolved by name */
 			uint32_t h = xs_hash_str(s.name);
 			struct xs_link_global *g = global_find(lk, s.name, h);
 			if (!g) {
@@ -429,6 +430,9 @@ static xs_status plan_got_stubs(struct xs_link *lk, struct xs_diag *d)
 			if (st != XS_SEC_REGION && st != XS_SEC_PINNED)
 				continue;
 			const uint8_t *tdata = xs_object_section_data(o, s.info);
+			struct xs_section tsh;
+			xs_object_section(o, s.info, &tsh);
+			bool t_exec = (tsh.flags & XS_SHF_EXECINSTR) != 0;
 			uint64_t n = xs_object_rela_count(o, sec);
 			for (uint64_t j = 0; j < n; j++) {
 				struct xs_rela r;
@@ -445,9 +449,11 @@ static xs_status plan_got_stubs(struct xs_link *lk, struct xs_diag *d)
 						l->sym_got[r.sym] = ++lk->ngot;
 					}
 				}
-				if (!(h->flags & XS_HOWTO_BRANCH) &&
-				    !((h->flags & XS_HOWTO_MAYBE_BRANCH) && lk->arch->is_branch &&
-				      tdata && lk->arch->is_branch(h, tdata, r.offset)))
+				/* Only code branches may go through a stub; in data it is an error. */
+				if (!(t_exec && ((h->flags & XS_HOWTO_BRANCH) ||
+						 ((h->flags & XS_HOWTO_MAYBE_BRANCH) &&
+						  lk->arch->is_branch && tdata &&
+						  lk->arch->is_branch(h, tdata, r.offset)))))
 					continue;
 				/* A target in the text region is near; everything else may be far. */
 				uint32_t ho, hs;

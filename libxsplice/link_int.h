@@ -31,6 +31,7 @@ enum {
 	XS_SYMF_DEFINED = 1u << 0,   /* has a real address */
 	XS_SYMF_DISCARDED = 1u << 1, /* local symbol of a discarded section */
 	XS_SYMF_GOT = 1u << 2,       /* local with a GOT slot in sym_got */
+	XS_SYMF_IFUNC = 1u << 3,     /* STT_GNU_IFUNC */
 };
 
 struct xs_link_global {

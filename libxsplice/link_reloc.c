@@ -236,6 +236,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 	uint64_t stubs = lk->region[XS_REGION_TEXT].addr + lk->stub_off;
 	uint8_t *stubs_w = lk->region[XS_REGION_TEXT].w;
 	bool tolerant = tolerates_discarded(ts.name);
+	bool t_exec = (ts.flags & XS_SHF_EXECINSTR) != 0;
 	uint64_t n = xs_object_rela_count(o, rsec);
 
 	for (uint64_t j = 0; j < n; j++) {
@@ -278,6 +279,8 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 					   .P = base + r.offset, .GOT = got };
 		uint32_t gi = l->sym_global[r.sym];
 		bool defined = gi ? lk->globals[gi - 1].resolved_defined : (sf & XS_SYMF_DEFINED);
+		if (sf & XS_SYMF_IFUNC)
+			defined = false; /* its address is the resolver's, never relax to it */
 		bool has_got = false;
 		if (h->flags & XS_HOWTO_GOT) {
 			uint32_t slot = gi ? lk->globals[gi - 1].got : l->sym_got[r.sym];
@@ -324,7 +327,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		struct xs_howto_result res;
 		st = xs_howto_compute(h, &v, place, &res, d);
-		if (st == XS_E_OVERFLOW &&
+		if (st == XS_E_OVERFLOW && t_exec &&
 		    ((h->flags & XS_HOWTO_BRANCH) ||
 		     ((h->flags & XS_HOWTO_MAYBE_BRANCH) && arch->is_branch &&
 		      arch->is_branch(h, in, r.offset)))) {

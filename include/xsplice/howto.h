@@ -38,6 +38,7 @@ enum xs_howto_expr {
 	XS_EXPR_PAGE_G_P,   /* Page(G(GDAT(S + A))) - Page(P): GOT slot page (ADR_GOT_PAGE) */
 	XS_EXPR_G_ABS,      /* G(GDAT(S + A)): GOT slot address (LD64_GOT_LO12_NC) */
 	XS_EXPR_G_PAGE_GOT, /* G(GDAT(S + A)) - Page(GOT) (LD64_GOTPAGE_LO15) */
+	XS_EXPR_G_A_GOT,    /* G - GOT + A: offset of the GOT slot in the GOT (x86 GOT32/GOT64) */
 };
 
 /* Overflow rules over `bits` bits of V = X >> r_shift. */
