@@ -288,6 +288,21 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 				return fail(d, XS_E_BAD_SYMBOL_INDEX, "GOT relocation without a symbol");
 			v.G = got + (uint64_t)(slot - 1) * arch->got_entry_size;
 			has_got = true;
+			/*
+			 * AAELF64 GOT types address GDAT(S + A): one slot per symbol
+			 * holds S, so a non-zero addend would need its own slot.
+			 */
+			if (r.addend && arch->machine == XS_EM_AARCH64) {
+				if (d) {
+					xs_diag_clear(d);
+					d->status = XS_E_UNSUPPORTED_RELOC;
+					d->reloc_type = r.type;
+					xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
+					xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym,
+							   "GOT relocation with a non-zero addend");
+				}
+				return XS_E_UNSUPPORTED_RELOC;
+			}
 		}
 		if (h->expr == XS_EXPR_Z_A) {
 			if (gi) {
