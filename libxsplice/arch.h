@@ -54,6 +54,11 @@ struct xs_arch {
 	 * or an error. Must check before writing, like the engine.
 	 */
 	xs_status (*special)(const struct xs_reloc_site *s, struct xs_diag *d);
+
+	/* Undefined weak targets: a branch row writes this instruction (0: apply the row)... */
+	uint32_t weak_undef_branch_insn;
+	/* ...and PC-relative rows compute with S + A = P (else S = 0). */
+	bool weak_undef_pcrel_at_place;
 };
 
 extern const struct xs_arch xs_arch_x86_64;

@@ -234,6 +234,48 @@ static int region_of(const struct xs_section *s)
 	return XS_REGION_RODATA;
 }
 
+/* A section named like a C identifier gets __start_/__stop_ symbols (ld's rule). */
+bool xs_link_c_ident(const char *n)
+{
+	if (!*n || (*n >= '0' && *n <= '9'))
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || *n == '_'))
+			return false;
+	return true;
+}
+
+static void place_in_region(struct xs_link *lk, uint32_t i, uint32_t sec, const struct xs_section *s)
+{
+	struct xs_link_obj *l = &lk->lo[i];
+	uint64_t a = s->align ? s->align : 1;
+	struct xs_link_region *rg = &lk->region[region_of(s)];
+	if (a > rg->align)
+		rg->align = a;
+	l->sec_off[sec] = xs_align_up(rg->size, a);
+	rg->size = l->sec_off[sec] + s->size;
+	if (is_eh_frame(s))
+		rg->size += 4; /* zero terminator for __register_frame */
+	l->sec_state[sec] = XS_SEC_REGION;
+}
+
+/* Lay out every other section named n (C identifier) right after the first. */
+static void place_same_name(struct xs_link *lk, uint32_t i0, uint32_t sec0, const char *n)
+{
+	for (uint32_t i = i0; i < lk->nobj; i++) {
+		const struct xs_object *o = &lk->objs[i];
+		for (uint32_t sec = i == i0 ? sec0 + 1 : 1; sec < o->shnum; sec++) {
+			if (lk->lo[i].sec_state[sec] != XS_SEC_IGNORED + 0x10)
+				continue;
+			struct xs_section s;
+			xs_object_section(o, sec, &s);
+			if (xs_strcmp(s.name, n) == 0)
+				place_in_region(lk, i, sec, &s);
+		}
+	}
+}
+
 static xs_status plan_sections(struct xs_link *lk, struct xs_diag *d)
 {
 	for (int r = 0; r < XS_REGION_COUNT; r++) {
@@ -242,14 +284,30 @@ static xs_status plan_sections(struct xs_link *lk, struct xs_diag *d)
 					      ? lk->arch->text_align
 					      : 8;
 	}
+	/* Mark C-identifier sections first so that same-named ones are laid out together. */
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		const struct xs_object *o = &lk->objs[i];
+		for (uint32_t sec = 1; sec < o->shnum; sec++) {
+			struct xs_section s;
+			xs_object_section(o, sec, &s);
+			if (lk->lo[i].sec_state[sec] == XS_SEC_IGNORED && (s.flags & XS_SHF_ALLOC) &&
+			    !(s.flags & XS_SHF_TLS) && s.type != XS_SHT_GROUP && xs_link_c_ident(s.name))
+				lk->lo[i].sec_state[sec] = XS_SEC_IGNORED + 0x10;
+		}
+	}
 	for (uint32_t i = 0; i < lk->nobj; i++) {
 		const struct xs_object *o = &lk->objs[i];
 		struct xs_link_obj *l = &lk->lo[i];
 		for (uint32_t sec = 1; sec < o->shnum; sec++) {
 			struct xs_section s;
 			xs_object_section(o, sec, &s);
-			if (l->sec_state[sec] == XS_SEC_DISCARDED)
+			if (l->sec_state[sec] == XS_SEC_DISCARDED || l->sec_state[sec] == XS_SEC_REGION)
 				continue;
+			if (l->sec_state[sec] == XS_SEC_IGNORED + 0x10) {
+				place_in_region(lk, i, sec, &s);
+				place_same_name(lk, i, sec, s.name);
+				continue;
+			}
 			if (!(s.flags & XS_SHF_ALLOC) || s.type == XS_SHT_GROUP) {
 				l->sec_state[sec] = XS_SEC_IGNORED;
 				continue;
@@ -268,16 +326,7 @@ static xs_status plan_sections(struct xs_link *lk, struct xs_diag *d)
 			}
 			if (l->sec_state[sec] == XS_SEC_PINNED)
 				continue;
-			int r = region_of(&s);
-			uint64_t a = s.align ? s.align : 1;
-			struct xs_link_region *rg = &lk->region[r];
-			if (a > rg->align)
-				rg->align = a;
-			l->sec_off[sec] = xs_align_up(rg->size, a);
-			rg->size = l->sec_off[sec] + s.size;
-			if (is_eh_frame(&s))
-				rg->size += 4; /* zero terminator for __register_frame */
-			l->sec_state[sec] = XS_SEC_REGION;
+			place_in_region(lk, i, sec, &s);
 		}
 	}
 	return XS_OK;
@@ -543,7 +592,7 @@ xs_status xs_link_place_region(struct xs_link *lk, enum xs_region r, uint64_t ad
 			if (region_of(&s) != (int)r)
 				continue;
 			l->sec_addr[sec] = addr + l->sec_off[sec];
-			l->sec_w[sec] = w + l->sec_off[sec];
+			l->sec_w[sec] = w ? w + l->sec_off[sec] : NULL; /* size-0 region: no pointer */
 		}
 	}
 	return XS_OK;

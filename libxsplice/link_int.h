@@ -65,6 +65,8 @@ struct xs_link_group {
 void xs_link_diag_reloc(const struct xs_link *lk, struct xs_diag *d, uint32_t obj,
 			uint32_t sec, uint64_t off, uint32_t sym, const char *what);
 
+bool xs_link_c_ident(const char *name);
+
 uint32_t xs_link_stub_find(const struct xs_link *lk, uint32_t obj, uint32_t sym, int64_t A);
 
 static inline uint64_t xs_align_up(uint64_t v, uint64_t a)

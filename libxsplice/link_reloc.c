@@ -81,6 +81,45 @@ static uint64_t sym_addr(const struct xs_link *lk, uint32_t obj, uint32_t k, boo
 	return 0;
 }
 
+/*
+ * __start_SEC / __stop_SEC for a section named like a C identifier: the
+ * linker-defined bounds of all input sections of that name (laid out
+ * together by the plan), as GNU ld defines them.
+ */
+static bool section_bounds(const struct xs_link *lk, const char *name, uint64_t *value)
+{
+	bool stop;
+	if (xs_starts_with(name, "__start_"))
+		stop = false, name += 8;
+	else if (xs_starts_with(name, "__stop_"))
+		stop = true, name += 7;
+	else
+		return false;
+	if (!xs_link_c_ident(name))
+		return false;
+	bool found = false;
+	uint64_t lo = 0, hi = 0;
+	for (uint32_t i = 0; i < lk->nobj; i++) {
+		for (uint32_t sec = 1; sec < lk->objs[i].shnum; sec++) {
+			if (!sec_live(lk->lo[i].sec_state[sec]))
+				continue;
+			struct xs_section s;
+			xs_object_section(&lk->objs[i], sec, &s);
+			if (xs_strcmp(s.name, name) != 0)
+				continue;
+			uint64_t a = lk->lo[i].sec_addr[sec];
+			if (!found || a < lo)
+				lo = a;
+			if (!found || a + s.size > hi)
+				hi = a + s.size;
+			found = true;
+		}
+	}
+	if (found)
+		*value = stop ? hi : lo;
+	return found;
+}
+
 xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, struct xs_diag *d)
 {
 	if (lk->state != XS_LS_PLANNED)
@@ -121,6 +160,10 @@ xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, 
 		g->size = 0;
 		if (xs_strcmp(g->name, "_GLOBAL_OFFSET_TABLE_") == 0) {
 			g->value = got;
+			g->resolved_defined = 1;
+			continue;
+		}
+		if (section_bounds(lk, g->name, &g->value)) {
 			g->resolved_defined = 1;
 			continue;
 		}
@@ -315,6 +358,17 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		uint8_t *place = w + r.offset;
 		lk->relocs_applied++;
+		if (gi && !defined && !(sf & XS_SYMF_IFUNC) && r.sym &&
+		    !lk->globals[gi - 1].resolved_defined) {
+			/* an undefined weak reference (resolve refused the rest) */
+			if (arch->weak_undef_branch_insn && (h->flags & XS_HOWTO_BRANCH) &&
+			    h->size == 4) {
+				xs_store32(place, arch->weak_undef_branch_insn);
+				continue;
+			}
+			if (arch->weak_undef_pcrel_at_place && (h->flags & XS_HOWTO_PCREL))
+				v.S = v.P - (uint64_t)v.A;
+		}
 		if (arch->special && (h->flags & (XS_HOWTO_RELAX_GOTPCRELX | XS_HOWTO_ADRP))) {
 			struct xs_reloc_site site = { .howto = h, .v = v, .sec_w = w,
 						      .sec_size = ts.size, .offset = r.offset,

@@ -663,7 +663,7 @@ static xs_status check_rela(struct ctx *c, uint32_t i, const struct xs_elf64_shd
 		if (sym >= nsyms)
 			return fail_rel(c, XS_E_BAD_SYMBOL_INDEX, i, j, &r, NULL,
 					"symbol index %u out of range (0..%u)", sym, nsyms - 1);
-		if (type != last) {
+		if (j == 0 || type != last) {
 			const struct xs_howto *h = xs_arch_howto(a, type);
 			if (!h)
 				return fail_rel(c, XS_E_UNKNOWN_RELOC, i, j, &r, NULL,

@@ -117,3 +117,8 @@ uint32_t xs_object_find_section(const struct xs_object *o, const char *name)
 	}
 	return 0;
 }
+
+uint16_t xs_object_machine(const struct xs_object *o)
+{
+	return o->machine;
+}

@@ -169,4 +169,12 @@ const struct xs_arch xs_arch_aarch64 = {
     .branch_target = a64_branch_target,
     .write_stub = a64_write_stub,
     .special = a64_special,
+    /*
+     * AAELF64 §5.7.x "Call and Jump relocations" / undefined weak references:
+     * a B/BL to an undefined weak symbol becomes a NOP, and every
+     * PC-relative reference resolves as if S + A were the place (GNU ld 2.40
+     * does both; checked against its output).
+     */
+    .weak_undef_branch_insn = 0xd503201f,
+    .weak_undef_pcrel_at_place = true,
 };

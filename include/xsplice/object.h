@@ -80,6 +80,9 @@ struct xs_object {
 xs_status xs_object_parse(struct xs_object *o, const void *data, size_t size,
 			  uint16_t machine, struct xs_diag *d);
 
+/* e_machine of a parsed object (EM_X86_64, EM_AARCH64). */
+uint16_t xs_object_machine(const struct xs_object *o);
+
 uint32_t xs_object_section_count(const struct xs_object *o);
 /* i < section_count; index 0 is the null section. */
 void xs_object_section(const struct xs_object *o, uint32_t i, struct xs_section *out);

@@ -61,7 +61,14 @@ extern "C" {
 	X(XS_E_FAULT_INJECTED, "failure injected for testing")                 \
 	X(XS_E_AMBIGUOUS_SYMBOL, "ambiguous symbol name")                      \
 	X(XS_E_NOT_FOUND, "not found")                                         \
-	X(XS_E_UNSUPPORTED, "not supported")
+	X(XS_E_UNSUPPORTED, "not supported")                                   \
+	X(XS_E_SITE_TOO_SMALL, "patch site has too little room for the jump")  \
+	X(XS_E_EXPECT_MISMATCH, "bytes at the patch site differ from the expected ones") \
+	X(XS_E_BRANCH_INTO_SITE, "a branch lands inside the bytes the patch overwrites") \
+	X(XS_E_OUT_OF_REACH, "jump target out of reach of every trampoline form") \
+	X(XS_E_BUILD_ID_MISMATCH, "build-id dependency does not match")        \
+	X(XS_E_NO_HOST_DEPENDENCY, "payload has no host build-id dependency")  \
+	X(XS_E_BAD_PAYLOAD, "malformed livepatch payload section")
 
 typedef enum xs_status {
 #define XS_STATUS_ENUM_(name, msg) name,
