@@ -2,7 +2,7 @@
 /* The architectures the core knows, by ELF e_machine. */
 #include "arch.h"
 
-#include "elf.h"
+#include "xs_elf.h"
 
 const struct xs_arch *xs_arch_by_machine(uint16_t machine)
 {

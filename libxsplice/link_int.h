@@ -6,7 +6,7 @@
 #include <xsplice/link.h>
 
 #include "arch.h"
-#include "elf.h"
+#include "xs_elf.h"
 #include "util.h"
 
 enum xs_link_state {

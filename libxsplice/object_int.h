@@ -7,7 +7,7 @@
 
 #include <xsplice/object.h>
 
-#include "elf.h"
+#include "xs_elf.h"
 #include "util.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__

@@ -5,7 +5,7 @@
 #include <xsplice/link.h>
 
 #include "aarch64.h"
-#include "elf.h"
+#include "xs_elf.h"
 #include "util.h"
 
 #define A64_LDR_X16_8 (XS_A64_LDR_LIT_X_MATCH | (2u << 5) | 16u) /* ldr x16, .+8 */

@@ -4,7 +4,7 @@
 
 #include <xsplice/link.h>
 
-#include "elf.h"
+#include "xs_elf.h"
 #include "util.h"
 #include "x86_64.h"
 

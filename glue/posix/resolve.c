@@ -68,10 +68,12 @@ static size_t search_dirs(char dirs[][PATH_MAX], size_t max)
 			dirs[n][len] = '\0';
 			/* the usr-merged twin holds the -dev linker scripts on older layouts */
 			int w;
-			if (strncmp(dirs[n], "/usr/", 5) == 0)
-				w = snprintf(dirs[n + 1], PATH_MAX, "%s", dirs[n] + 4);
+			char first[PATH_MAX]; /* a copy: gcc's -Wrestrict cannot tell rows apart */
+			memcpy(first, dirs[n], len + 1);
+			if (strncmp(first, "/usr/", 5) == 0)
+				w = snprintf(dirs[n + 1], PATH_MAX, "%s", first + 4);
 			else
-				w = snprintf(dirs[n + 1], PATH_MAX, "/usr%s", dirs[n]);
+				w = snprintf(dirs[n + 1], PATH_MAX, "/usr%s", first);
 			n += w > 0 && w < PATH_MAX ? 2 : 1;
 		}
 	}

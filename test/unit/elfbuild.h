@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf.h" /* libxsplice/elf.h */
+#include "xs_elf.h" /* libxsplice/elf.h */
 
 /* st_shndx written as is (SHN_UNDEF, SHN_ABS, SHN_COMMON, any raw value). */
 #define EB_RAW(shndx) (0x80000000u | (uint32_t)(shndx))

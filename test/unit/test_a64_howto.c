@@ -21,7 +21,7 @@
 
 #include "../../arch/arm64/aarch64.h"
 #include "arch.h"
-#include "elf.h"
+#include "xs_elf.h"
 #include "util.h"
 
 #define OK XS_OK
