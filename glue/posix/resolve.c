@@ -263,6 +263,21 @@ void *xs_posix_libgcc_sym(const char *name)
 	return h ? dlsym(h, name) : NULL;
 }
 
+/*
+ * g++ links libstdc++ without being asked: C++ runtime names (mangled _Z...,
+ * __cxa_*, __gxx_*, __dynamic_cast) that nothing else defines come from it.
+ */
+void *xs_posix_libstdcxx_sym(const char *name)
+{
+	static void *h;
+	if (strncmp(name, "_Z", 2) != 0 && strncmp(name, "__cxa_", 6) != 0 &&
+	    strncmp(name, "__gxx_", 6) != 0 && strcmp(name, "__dynamic_cast") != 0)
+		return NULL;
+	if (!h)
+		h = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_GLOBAL);
+	return h ? dlsym(h, name) : NULL;
+}
+
 /* dlsym that tells "absent" from a symbol whose value is 0 */
 static bool lookup(void *handle, const char *name, uint64_t *value)
 {
@@ -296,6 +311,8 @@ xs_status xs_posix_resolve(void *ctx, const char *name, uint64_t *value)
 	uint64_t v = builtin(name);
 	if (!v)
 		v = (uint64_t)(uintptr_t)xs_posix_libgcc_sym(name);
+	if (!v)
+		v = (uint64_t)(uintptr_t)xs_posix_libstdcxx_sym(name);
 	if (v) {
 		*value = v;
 		return XS_OK;
