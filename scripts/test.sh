@@ -6,6 +6,8 @@
 #   aarch64  cmake --preset aarch64; build; ctest under qemu-aarch64
 #   diff     test/diff/run.sh build-default
 #   e2e      test/e2e/run.sh build-default build-aarch64
+#   errors   test/errors/run.sh build-default (error contract, docs/errors.md)
+#   xen, sites, check-bind   test/xen/run.sh, test/sites/run.sh, test/sites/check.sh
 #   fuzz     fuzz/smoke.sh build-asan build-fuzz, if present
 # Every stage runs even after a failure (the build keeps going past a broken
 # target and ctest still runs); the exit status is 0 only if all passed.
@@ -111,6 +113,30 @@ for suite in diff e2e; do
 		stage e2e bash test/e2e/run.sh "$b_x86" "$b_a64"
 	fi
 done
+
+# --- errors: the CLI's error contract (test/errors/run.sh, docs/errors.md) ---
+if [ -e test/errors/run.sh ]; then
+	if [ -x "$b_x86/xsplice" ]; then
+		stage errors bash test/errors/run.sh "$b_x86"
+	else
+		blocked errors "no x86_64 xsplice built"
+	fi
+fi
+# --- errors end ---
+
+# --- xen + sites: Xen payloads vs GNU ld, check-sites, check/bind (issue 5) ---
+# test/xen/run.sh      every /work/shared/xen/*/*.livepatch: link = ld -R, inspect, check
+# test/sites/run.sh    check-sites vs an independent computation (xen-syms, -O2/-Os/...)
+# test/sites/check.sh  check/bind on payloads written with <xsplice/payload.h>
+for t in xen:test/xen/run.sh sites:test/sites/run.sh check-bind:test/sites/check.sh; do
+	[ -e "${t#*:}" ] || continue
+	if [ -x "$b_x86/xsplice" ]; then
+		stage "${t%%:*}" bash "${t#*:}" "$b_x86"
+	else
+		blocked "${t%%:*}" "no x86_64 xsplice built"
+	fi
+done
+# --- xen + sites end ---
 
 # Fuzzing smoke runs (libFuzzer needs its own clang build), when fuzz/ has them.
 # Replays the corpora through the asan build, then a clang libFuzzer build.

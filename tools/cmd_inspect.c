@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `xsplice inspect OBJ`: what the core sees in an object - sections,
- * symbols, and each relocation with the howto row that will apply it.
+ * symbols, each relocation with the howto row that will apply it, and the
+ * decoded .livepatch.* sections of a payload.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -262,6 +263,7 @@ int xs_cmd_inspect(int argc, char **argv)
 	print_sections(&o);
 	print_symbols(&o);
 	print_relocs(&o, machine);
+	xs_tool_print_livepatch(&o);
 	free(buf);
 	return XS_EXIT_OK;
 }

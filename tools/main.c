@@ -40,11 +40,19 @@ int xs_tool_usage(const char *fmt, ...)
 	return r;
 }
 
+/*
+ * The status message, then the core's detail: "<message>: <detail>". A
+ * detail that already holds the message (the linker's relocation errors)
+ * is printed as it is. docs/errors.md, "The CLI rule".
+ */
 const char *xs_tool_diag(const struct xs_diag *d, xs_status s)
 {
-	if (d && d->msg[0])
-		return d->msg;
-	return xs_status_message(s);
+	static char buf[sizeof(d->msg) + 128];
+	const char *m = xs_status_message(s);
+	if (!d || !d->msg[0] || strstr(d->msg, m))
+		return d && d->msg[0] ? d->msg : m;
+	snprintf(buf, sizeof(buf), "%s: %s", m, d->msg);
+	return buf;
 }
 
 /* Files beyond this are refused rather than exhausting memory. */
@@ -176,6 +184,9 @@ static void usage(FILE *f)
 	      "  link      relocate an object to fixed addresses into a flat image (cross)\n"
 	      "  run       link objects into this process and run their main()\n"
 	      "  inspect   print an object's sections, symbols and relocations\n"
+	      "  check-sites  list the functions of an image too small for a jump\n"
+	      "  check     pre-flight check of a livepatch payload against an image\n"
+	      "  bind      bind a payload to an image's build-id (after check)\n"
 	      "\n"
 	      "  xsplice COMMAND --help   options of a command\n"
 	      "  xsplice --version\n",
@@ -185,6 +196,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		xs_tool_usage("no command given");
 		usage(stderr);
 		return XS_EXIT_USAGE;
 	}
@@ -204,6 +216,14 @@ int main(int argc, char **argv)
 		r = xs_cmd_run(argc - 1, argv + 1);
 	else if (strcmp(cmd, "inspect") == 0)
 		r = xs_cmd_inspect(argc - 1, argv + 1);
+	else if (strcmp(cmd, "ctl") == 0)
+		r = xs_cmd_ctl(argc - 1, argv + 1);
+	else if (strcmp(cmd, "check-sites") == 0)
+		r = xs_cmd_check_sites(argc - 1, argv + 1);
+	else if (strcmp(cmd, "check") == 0)
+		r = xs_cmd_check(argc - 1, argv + 1);
+	else if (strcmp(cmd, "bind") == 0)
+		r = xs_cmd_bind(argc - 1, argv + 1);
 	else
 		return xs_tool_usage("unknown command '%s' (try: xsplice --help)", cmd);
 	if (fflush(stdout) != 0 && r == XS_EXIT_OK)

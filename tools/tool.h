@@ -18,7 +18,7 @@ enum { XS_EXIT_OK = 0, XS_EXIT_FAIL = 1, XS_EXIT_USAGE = 2 };
 int xs_tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int xs_tool_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The message of a failed call: d->msg, or the status text when the core left it empty. */
+/* The message of a failed call: the status text, then d->msg unless it already holds it. */
 const char *xs_tool_diag(const struct xs_diag *d, xs_status s);
 
 /*
@@ -53,5 +53,13 @@ void xs_symfile_free(struct xs_symfile *f);
 int xs_cmd_link(int argc, char **argv);
 int xs_cmd_run(int argc, char **argv);
 int xs_cmd_inspect(int argc, char **argv);
+int xs_cmd_ctl(int argc, char **argv); /* cmd_ctl.c */
+int xs_cmd_check_sites(int argc, char **argv);
+int xs_cmd_check(int argc, char **argv);
+int xs_cmd_bind(int argc, char **argv);
+
+/* livepatch_print.c: decode the .livepatch.* sections of a parsed object (inspect). */
+struct xs_object;
+void xs_tool_print_livepatch(const struct xs_object *o);
 
 #endif
