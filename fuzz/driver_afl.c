@@ -6,6 +6,7 @@
  * from stdin, so the binary still works for replay.
  */
 #include <string.h>
+#include <unistd.h> /* read(), used by __AFL_FUZZ_INIT */
 
 #include "common/xs_fuzz.h"
 

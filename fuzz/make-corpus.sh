@@ -1,7 +1,8 @@
 #!/bin/bash
 # Regenerate the seed corpora in fuzz/corpus/ (docs/fuzzing.md). Needs gcc,
 # g++, clang, aarch64-linux-gnu-gcc/g++, zlib1g-dev (both arches), python3.
-# Keeps regress-* files (crash reproducers) and anything not generated here.
+# Keeps regress-* (crash reproducers) and cov-* (inputs a fuzz run found, kept
+# by -merge=1 for their coverage).
 # Usage: fuzz/make-corpus.sh [ROWS_TOOL_BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,7 +96,7 @@ for f in "$xen"/x86_64/*.livepatch; do cp "$f" x/$(basename "$f"); done
 for f in "$xen"/arm64/*.livepatch; do cp "$f" a/$(basename "$f"); done
 
 mkdir -p "$c/object" "$c/link_x86_64" "$c/link_aarch64" "$c/howto" "$c/cli_symbols"
-find "$c" -type f ! -name 'regress-*' -delete
+find "$c" -type f ! -name 'regress-*' ! -name 'cov-*' -delete
 cp x/* "$c/object/"
 cp a/* "$c/object/"
 cp x/* "$c/link_x86_64/"
