@@ -98,11 +98,9 @@ void xs_howto_range(const struct xs_howto *h, int64_t *min, int64_t *max)
 	*max = shl_sat(hi, sh, true);
 }
 
-static bool in_range(const struct xs_howto *h, int64_t x, uint64_t vu, int64_t vs)
+/* V (vu unsigned, vs signed) against the row's rule over b = field_bits(h) bits. */
+static bool in_range(const struct xs_howto *h, unsigned b, uint64_t vu, int64_t vs)
 {
-	unsigned b = field_bits(h);
-
-	(void)x;
 	if (h->overflow == XS_OVF_NONE || b == 0 || b >= 64)
 		return true;
 	switch (h->overflow) {
@@ -121,6 +119,8 @@ static bool in_range(const struct xs_howto *h, int64_t x, uint64_t vu, int64_t v
 
 static uint64_t deposit(const struct xs_howto *h, uint64_t v)
 {
+	if (h->nfields == 1 && h->fields[0].width < 64) /* most rows: one field */
+		return (v & (((uint64_t)1 << h->fields[0].width) - 1)) << h->fields[0].pos;
 	uint64_t out = 0;
 	for (unsigned i = 0; i < h->nfields && i < XS_HOWTO_MAX_FIELDS; i++) {
 		unsigned w = h->fields[i].width, p = h->fields[i].pos;
@@ -142,39 +142,33 @@ static void set_diag(struct xs_diag *d, xs_status s, const struct xs_howto *h, i
 	xs_howto_range(h, &d->min, &d->max);
 }
 
-xs_status xs_howto_encode(const struct xs_howto *h, int64_t x, const uint8_t *place,
-			  struct xs_howto_result *r, struct xs_diag *d)
+/*
+ * Checks and encoding without diagnostics or the range for messages: the
+ * relocation loop's path (link_reloc.c), which asks xs_howto_encode for the
+ * details only when this fails. *x becomes X after keep, *unit the new unit
+ * (on XS_E_BAD_INSN: the unit found).
+ */
+xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *xp, uint64_t *unitp);
+xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *xp, uint64_t *unitp)
 {
-	uint64_t unit = h->size ? xs_load_le(place, h->size) : 0;
-
-	r->unit = unit;
-	xs_howto_range(h, &r->min, &r->max);
+	uint64_t unit = *unitp;
+	int64_t x = *xp;
 	if (h->expr == XS_EXPR_NONE || h->size == 0) {
-		r->x = 0;
+		*xp = 0;
 		return XS_OK;
 	}
 	if (h->keep_bits && h->keep_bits < 64)
 		x = (int64_t)((uint64_t)x & (((uint64_t)1 << h->keep_bits) - 1));
-	r->x = x;
+	*xp = x;
 
-	if (h->flags & XS_HOWTO_INSN) {
-		if (((uint32_t)unit & h->insn_mask) != h->insn_match) {
-			set_diag(d, XS_E_BAD_INSN, h, x);
-			if (d)
-				d->value = (int64_t)(uint32_t)unit;
-			return XS_E_BAD_INSN;
-		}
-	}
-	if (h->align && ((uint64_t)x & (((uint64_t)1 << h->align) - 1))) {
-		set_diag(d, XS_E_MISALIGNED, h, x);
+	if ((h->flags & XS_HOWTO_INSN) && ((uint32_t)unit & h->insn_mask) != h->insn_match)
+		return XS_E_BAD_INSN;
+	if (h->align && ((uint64_t)x & (((uint64_t)1 << h->align) - 1)))
 		return XS_E_MISALIGNED;
-	}
 	uint64_t vu = h->r_shift >= 64 ? 0 : (uint64_t)x >> h->r_shift;
 	int64_t vs = h->r_shift >= 64 ? (x < 0 ? -1 : 0) : x >> h->r_shift;
-	if (!in_range(h, x, vu, vs)) {
-		set_diag(d, XS_E_OVERFLOW, h, x);
+	if (!in_range(h, field_bits(h), vu, vs))
 		return XS_E_OVERFLOW;
-	}
 
 	uint64_t v = vu;
 	if (h->encoder == XS_ENC_MOVW_FLIP) {
@@ -191,9 +185,27 @@ xs_status xs_howto_encode(const struct xs_howto *h, int64_t x, const uint8_t *pl
 			unit = (unit & ~opc_mask) | ((uint64_t)2 << 29);
 		}
 	}
-	unit = (unit & ~h->mask) | (deposit(h, v) & h->mask);
-	r->unit = unit;
+	*unitp = (unit & ~h->mask) | (deposit(h, v) & h->mask);
 	return XS_OK;
+}
+
+xs_status xs_howto_encode(const struct xs_howto *h, int64_t x, const uint8_t *place,
+			  struct xs_howto_result *r, struct xs_diag *d)
+{
+	uint64_t unit = h->size ? xs_load_le(place, h->size) : 0;
+
+	r->unit = unit;
+	xs_howto_range(h, &r->min, &r->max);
+	xs_status st = xs_howto_encode_core(h, &x, &unit);
+	r->x = x;
+	if (st == XS_OK) {
+		r->unit = unit;
+		return XS_OK;
+	}
+	set_diag(d, st, h, x);
+	if (st == XS_E_BAD_INSN && d)
+		d->value = (int64_t)(uint32_t)unit;
+	return st;
 }
 
 xs_status xs_howto_compute(const struct xs_howto *h, const struct xs_reloc_vals *v,

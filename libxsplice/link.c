@@ -12,6 +12,24 @@ static xs_status fail(struct xs_diag *d, xs_status s, const char *msg)
 	return s;
 }
 
+/* Bytes of an Elf64_Rela row; r_info is at offset 8. */
+#define RELA_ROW 24u
+
+/*
+ * sym_flags bit private to planning: the symbol is defined in a section
+ * laid out in the TEXT region (a branch to it never needs a stub). The
+ * relocation loop ignores it.
+ */
+#define SYMF_IN_TEXT (1u << 7)
+
+/* sh_flags of section i, read in place (the object was validated). */
+static uint64_t sec_flags(const struct xs_object *o, uint32_t i)
+{
+	uint64_t f;
+	xs_memcpy(&f, o->data + o->shoff + (uint64_t)i * 64 + 8, sizeof(f));
+	return f;
+}
+
 static bool is_eh_frame(const struct xs_section *s)
 {
 	return xs_strcmp(s->name, ".eh_frame") == 0;
@@ -65,14 +83,26 @@ xs_status xs_link_init(struct xs_link *lk, const struct xs_object *objs, uint32_
 				continue;
 			struct xs_section t;
 			xs_object_section(o, s.info, &t);
-			if (!(t.flags & XS_SHF_ALLOC))
+			/*
+			 * Stub candidates, counted under plan_got_stubs' own test (a
+			 * branch in code), so that the stub table is no larger than
+			 * needed: rip-relative data accesses are most PC32 rows.
+			 */
+			if (!(t.flags & XS_SHF_ALLOC) || !(t.flags & XS_SHF_EXECINSTR))
 				continue;
+			const uint8_t *tdata = xs_object_section_data(o, s.info);
 			uint64_t n = xs_object_rela_count(o, sec);
+			const uint8_t *rows = o->data + s.offset;
 			for (uint64_t j = 0; j < n; j++) {
-				struct xs_rela r;
-				xs_object_rela(o, sec, j, &r);
-				const struct xs_howto *h = xs_arch_howto(lk->arch, r.type);
-				if (h && (h->flags & (XS_HOWTO_BRANCH | XS_HOWTO_MAYBE_BRANCH)))
+				struct xs_elf64_rela r;
+				xs_memcpy(&r, rows + j * RELA_ROW, sizeof(r));
+				const struct xs_howto *h =
+				    xs_arch_howto(lk->arch, XS_ELF64_R_TYPE(r.r_info));
+				if (!h || XS_ELF64_R_SYM(r.r_info) == 0)
+					continue;
+				if ((h->flags & XS_HOWTO_BRANCH) ||
+				    ((h->flags & XS_HOWTO_MAYBE_BRANCH) && lk->arch->is_branch &&
+				     tdata && lk->arch->is_branch(h, tdata, r.r_offset)))
 					nbranch++;
 			}
 		}
@@ -371,9 +401,13 @@ static xs_status plan_symbols(struct xs_link *lk, struct xs_diag *d)
 			bool in_sec = s.section != 0;
 			bool discarded = in_sec && l->sec_state[s.section] == XS_SEC_DISCARDED;
 			bool defined = (in_sec && !discarded) || s.shndx == XS_SHN_ABS;
+			bool in_text = in_sec && l->sec_state[s.section] == XS_SEC_REGION &&
+				       (sec_flags(o, s.section) & XS_SHF_EXECINSTR);
+			bool ifunc = s.type == XS_STT_GNU_IFUNC;
 			l->sym_flags[k] = (uint8_t)((defined ? XS_SYMF_DEFINED : 0) |
 						    (discarded ? XS_SYMF_DISCARDED : 0) |
-						    (s.type == XS_STT_GNU_IFUNC ? XS_SYMF_IFUNC : 0));
+						    (ifunc ? XS_SYMF_IFUNC : 0) |
+						    (in_text ? SYMF_IN_TEXT : 0));
 			if (s.bind == XS_STB_LOCAL)
 				continue;
 			l->sym_flags[k] &= (uint8_t)~XS_SYMF_DISCARDED; /* resolved by name */
@@ -411,25 +445,18 @@ static xs_status plan_symbols(struct xs_link *lk, struct xs_diag *d)
 	return XS_OK;
 }
 
-/* The section a symbol's (chosen) definition lives in, and its object. */
-static void sym_home(const struct xs_link *lk, uint32_t obj, uint32_t sym, uint32_t *hobj,
-		     uint32_t *hsec)
+/* The symbol's (chosen) definition lies in a section of the TEXT region. */
+static bool sym_in_text(const struct xs_link *lk, uint32_t obj, uint32_t sym)
 {
 	uint32_t gi = lk->lo[obj].sym_global[sym];
 	if (gi) {
 		const struct xs_link_global *g = &lk->globals[gi - 1];
+		if (!g->defined)
+			return false;
 		obj = g->obj;
 		sym = g->sym;
-		if (!g->defined) {
-			*hobj = obj;
-			*hsec = 0;
-			return;
-		}
 	}
-	struct xs_symbol s;
-	xs_object_symbol(&lk->objs[obj], sym, &s);
-	*hobj = obj;
-	*hsec = s.section;
+	return (lk->lo[obj].sym_flags[sym] & SYMF_IN_TEXT) != 0;
 }
 
 uint32_t xs_link_stub_find(const struct xs_link *lk, uint32_t obj, uint32_t sym, int64_t A)
@@ -483,9 +510,14 @@ static xs_status plan_got_stubs(struct xs_link *lk, struct xs_diag *d)
 			xs_object_section(o, s.info, &tsh);
 			bool t_exec = (tsh.flags & XS_SHF_EXECINSTR) != 0;
 			uint64_t n = xs_object_rela_count(o, sec);
+			const uint8_t *rows = o->data + s.offset;
 			for (uint64_t j = 0; j < n; j++) {
-				struct xs_rela r;
-				xs_object_rela(o, sec, j, &r);
+				struct xs_elf64_rela raw;
+				xs_memcpy(&raw, rows + j * RELA_ROW, sizeof(raw));
+				struct xs_rela r = { .offset = raw.r_offset,
+						     .type = XS_ELF64_R_TYPE(raw.r_info),
+						     .sym = XS_ELF64_R_SYM(raw.r_info),
+						     .addend = raw.r_addend };
 				const struct xs_howto *h = xs_arch_howto(lk->arch, r.type);
 				if (!h || r.sym == 0)
 					continue;
@@ -505,15 +537,8 @@ static xs_status plan_got_stubs(struct xs_link *lk, struct xs_diag *d)
 						  lk->arch->is_branch(h, tdata, r.offset)))))
 					continue;
 				/* A target in the text region is near; everything else may be far. */
-				uint32_t ho, hs;
-				sym_home(lk, i, r.sym, &ho, &hs);
-				if (hs && st == XS_SEC_REGION &&
-				    lk->lo[ho].sec_state[hs] == XS_SEC_REGION) {
-					struct xs_section t;
-					xs_object_section(&lk->objs[ho], hs, &t);
-					if (region_of(&t) == XS_REGION_TEXT)
-						continue;
-				}
+				if (st == XS_SEC_REGION && sym_in_text(lk, i, r.sym))
+					continue;
 				stub_add(lk, i, r.sym, r.addend);
 			}
 		}

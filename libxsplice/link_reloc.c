@@ -263,6 +263,119 @@ static bool tolerates_discarded(const char *name)
 	       xs_starts_with(name, ".gcc_except_table.");
 }
 
+/* howto.c: xs_howto_encode's checks and encoding, without diagnostics. */
+xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *x, uint64_t *unit);
+
+/*
+ * The fast path of the relocation loop. Most rows (x86's every row, AArch64's
+ * data rows) fill their whole unit with X: one field at bit 0 as wide as the
+ * unit, nothing dropped, kept or aligned, no instruction class. For those,
+ * X is computed and range-checked here and stored directly; anything out of
+ * range (or any other row) takes the generic engine, which says why or
+ * routes a branch through a stub - the same bytes and errors either way.
+ */
+enum { ROW_GENERIC = 1, ROW_WHOLE = 2, ROW_PLAIN = 3 };
+
+/*
+ * ROW_PLAIN: a whole-unit S + A or S + A - P row that needs nothing else -
+ * no GOT slot, no size, no arch rewrite, not refused. Its loop iteration is
+ * a few loads, one add, one range check and one store.
+ */
+static uint8_t row_class(const struct xs_howto *h, bool fault_injection)
+{
+	bool whole = h->encoder == XS_ENC_DEPOSIT && h->nfields == 1 && h->fields[0].pos == 0 &&
+		     (h->size == 1 || h->size == 2 || h->size == 4 || h->size == 8) &&
+		     h->fields[0].width == 8u * h->size && h->r_shift == 0 && h->keep_bits == 0 &&
+		     h->mask == (~(uint64_t)0 >> (64 - 8u * h->size)) && h->align == 0 &&
+		     !(h->flags & XS_HOWTO_INSN) && h->expr != XS_EXPR_NONE &&
+		     h->overflow <= XS_OVF_SIGNED_OR_UNSIGNED;
+	if (!whole)
+		return ROW_GENERIC;
+	bool plain = !fault_injection && (h->expr == XS_EXPR_S_A || h->expr == XS_EXPR_S_A_P) &&
+		     !(h->flags & (XS_HOWTO_TLS | XS_HOWTO_UNSUPPORTED | XS_HOWTO_GOT |
+				   XS_HOWTO_RELAX_GOTPCRELX | XS_HOWTO_ADRP));
+	return plain ? ROW_PLAIN : ROW_WHOLE;
+}
+
+/*
+ * What the loop caches per relocation type: the class, and for whole-unit
+ * rows the range of X as one interval (howto.c's in_range with r_shift 0:
+ * every overflow rule over b < 64 bits is [lo, hi]; b = 64 or no rule: all).
+ */
+struct row_cache {
+	uint32_t type;
+	uint8_t cls; /* 0: empty */
+	int64_t lo, hi;
+};
+
+static void row_cache_fill(struct row_cache *c, const struct xs_howto *h, uint32_t type,
+			   bool fault_injection)
+{
+	c->type = type;
+	c->cls = row_class(h, fault_injection);
+	c->lo = INT64_MIN;
+	c->hi = INT64_MAX;
+	unsigned b = 8u * h->size;
+	if (c->cls == ROW_GENERIC || b >= 64)
+		return;
+	int64_t half = (int64_t)1 << (b - 1), full = (int64_t)1 << b;
+	switch (h->overflow) {
+	case XS_OVF_SIGNED:
+		c->lo = -half, c->hi = half - 1;
+		break;
+	case XS_OVF_UNSIGNED:
+		c->lo = 0, c->hi = full - 1;
+		break;
+	case XS_OVF_BITFIELD:
+		c->lo = -full, c->hi = full - 1;
+		break;
+	case XS_OVF_SIGNED_OR_UNSIGNED:
+		c->lo = -half, c->hi = full - 1;
+		break;
+	default: /* XS_OVF_NONE */
+		break;
+	}
+}
+
+/* xs_howto_value's two common expressions inline; the rest through it. */
+static inline int64_t row_value(const struct xs_howto *h, const struct xs_reloc_vals *v)
+{
+	if (h->expr == XS_EXPR_S_A_P)
+		return (int64_t)(v->S + (uint64_t)v->A - v->P);
+	if (h->expr == XS_EXPR_S_A)
+		return (int64_t)(v->S + (uint64_t)v->A);
+	return xs_howto_value(h, v);
+}
+
+/* Little-endian load of a unit of 1, 2, 4 or 8 bytes. */
+static inline uint64_t load_unit(const uint8_t *place, unsigned size)
+{
+	if (size == 4) {
+		uint32_t u;
+		xs_memcpy(&u, place, 4);
+		return u;
+	}
+	if (size == 8) {
+		uint64_t u;
+		xs_memcpy(&u, place, 8);
+		return u;
+	}
+	return xs_load_le(place, size);
+}
+
+/* Little-endian store of the unit (the object reader is little-endian only). */
+static inline void store_unit(uint8_t *place, uint64_t x, unsigned size)
+{
+	if (size == 4) {
+		uint32_t u = (uint32_t)x;
+		xs_memcpy(place, &u, 4);
+	} else if (size == 8) {
+		xs_memcpy(place, &x, 8);
+	} else {
+		xs_store_le(place, x, size);
+	}
+}
+
 static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 			       const struct xs_section *rs, struct xs_diag *d)
 {
@@ -280,12 +393,51 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 	uint8_t *stubs_w = lk->region[XS_REGION_TEXT].w;
 	bool tolerant = tolerates_discarded(ts.name);
 	bool t_exec = (ts.flags & XS_SHF_EXECINSTR) != 0;
+	/* rsec was validated by xs_object_parse: read its rows in place. */
 	uint64_t n = xs_object_rela_count(o, rsec);
+	const uint8_t *rows = n ? o->data + rs->offset : NULL;
+	/* row_class per type, cached by the type's low bits (types repeat) */
+	struct row_cache cache[32];
+	xs_memset(cache, 0, sizeof(cache));
+	bool fault_injection = lk->opt.fail_at_reloc != 0;
+	/*
+	 * The per-symbol arrays in locals: stores through place (uint8_t *)
+	 * may alias anything, so fields read through lk / l would be reloaded
+	 * after every store.
+	 */
+	const uint8_t *sym_flags = l->sym_flags;
+	const uint32_t *sym_global = l->sym_global;
+	const uint64_t *sym_value = l->sym_value;
+	const struct xs_link_global *globals = lk->globals;
+	uint64_t applied = 0; /* plain rows; added to relocs_applied before anything reads it */
 
 	for (uint64_t j = 0; j < n; j++) {
-		struct xs_rela r;
-		xs_object_rela(o, rsec, j, &r);
+		struct xs_elf64_rela raw;
+		xs_memcpy(&raw, rows + j * sizeof(raw), sizeof(raw));
+		struct xs_rela r = { .offset = raw.r_offset, .type = XS_ELF64_R_TYPE(raw.r_info),
+				     .sym = XS_ELF64_R_SYM(raw.r_info), .addend = raw.r_addend };
 		const struct xs_howto *h = &arch->rows[r.type];
+		struct row_cache *rc = &cache[r.type & 31];
+		if (!rc->cls || rc->type != r.type)
+			row_cache_fill(rc, h, r.type, fault_injection);
+		if (rc->cls == ROW_PLAIN) {
+			/* a kept symbol that is defined (else: the full path below) */
+			uint8_t sf = sym_flags[r.sym];
+			uint32_t gi = sym_global[r.sym];
+			bool kept = !(sf & XS_SYMF_DISCARDED);
+			if (kept && (!gi || globals[gi - 1].resolved_defined)) {
+				uint64_t x = sym_value[r.sym] + (uint64_t)r.addend;
+				if (h->expr == XS_EXPR_S_A_P)
+					x -= base + r.offset;
+				if ((int64_t)x >= rc->lo && (int64_t)x <= rc->hi) {
+					applied++;
+					store_unit(w + r.offset, x, h->size);
+					continue;
+				}
+			}
+		}
+		lk->relocs_applied += applied;
+		applied = 0;
 		if (h->expr == XS_EXPR_NONE && !(h->flags & (XS_HOWTO_TLS | XS_HOWTO_UNSUPPORTED)))
 			continue;
 		xs_status st = XS_OK;
@@ -394,6 +546,21 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 				return st;
 			}
 		}
+		if (rc->cls != ROW_GENERIC) {
+			int64_t x = row_value(h, &v);
+			if (x >= rc->lo && x <= rc->hi) {
+				store_unit(place, (uint64_t)x, h->size);
+				continue;
+			}
+		} else if (h->size) {
+			/* other rows (AArch64 instruction fields): diagnostics only on failure */
+			int64_t x = xs_howto_value(h, &v);
+			uint64_t unit = load_unit(place, h->size);
+			if (xs_howto_encode_core(h, &x, &unit) == XS_OK) {
+				store_unit(place, unit, h->size);
+				continue;
+			}
+		}
 		struct xs_howto_result res;
 		st = xs_howto_compute(h, &v, place, &res, d);
 		if (st == XS_E_OVERFLOW && t_exec &&
@@ -423,6 +590,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		xs_howto_write(h, place, &res);
 	}
+	lk->relocs_applied += applied;
 	return XS_OK;
 }
 

@@ -6,6 +6,29 @@
  */
 #include "object_int.h"
 
+#include <stddef.h>
+
+/*
+ * One field of section header i: the hot accessors (symbols, relocations)
+ * read the one or two fields they need rather than copying 64 bytes.
+ */
+#define SHDR_FIELD(o, i, f)                                                                        \
+	shdr_u64((o), (i), offsetof(struct xs_elf64_shdr, f))
+
+static inline uint64_t shdr_u64(const struct xs_object *o, uint32_t i, size_t off)
+{
+	uint64_t v;
+	xs_memcpy(&v, o->data + o->shoff + (uint64_t)i * SHDR_SIZE + off, sizeof(v));
+	return v;
+}
+
+static inline uint32_t shdr_u32(const struct xs_object *o, uint32_t i, size_t off)
+{
+	uint32_t v;
+	xs_memcpy(&v, o->data + o->shoff + (uint64_t)i * SHDR_SIZE + off, sizeof(v));
+	return v;
+}
+
 uint32_t xs_object_section_count(const struct xs_object *o)
 {
 	return o->shnum;
@@ -51,16 +74,15 @@ uint32_t xs_object_symbol_count(const struct xs_object *o)
 
 void xs_object_symbol(const struct xs_object *o, uint32_t i, struct xs_symbol *out)
 {
-	struct xs_elf64_shdr t, st;
 	struct xs_elf64_sym s;
 	xs_memset(out, 0, sizeof(*out));
 	out->name = "";
 	if (i >= o->nsyms)
 		return;
-	xs_obj_read_shdr(o, o->symtab, &t);
-	xs_obj_read_shdr(o, o->strtab, &st);
-	xs_obj_read_sym(o->data + t.sh_offset, i, &s);
-	out->name = (const char *)o->data + st.sh_offset + s.st_name;
+	uint64_t syms = SHDR_FIELD(o, o->symtab, sh_offset);
+	uint64_t str = SHDR_FIELD(o, o->strtab, sh_offset);
+	xs_obj_read_sym(o->data + syms, i, &s);
+	out->name = (const char *)o->data + str + s.st_name;
 	out->value = s.st_value;
 	out->size = s.st_size;
 	out->shndx = s.st_shndx;
@@ -68,9 +90,8 @@ void xs_object_symbol(const struct xs_object *o, uint32_t i, struct xs_symbol *o
 	out->type = XS_ELF64_ST_TYPE(s.st_info);
 	out->visibility = XS_ELF64_ST_VISIBILITY(s.st_other);
 	if (s.st_shndx == XS_SHN_XINDEX) {
-		struct xs_elf64_shdr x;
-		xs_obj_read_shdr(o, o->symtab_shndx, &x);
-		out->section = xs_load32(o->data + x.sh_offset + (uint64_t)i * 4);
+		uint64_t x = SHDR_FIELD(o, o->symtab_shndx, sh_offset);
+		out->section = xs_load32(o->data + x + (uint64_t)i * 4);
 	} else if (s.st_shndx < XS_SHN_LORESERVE) {
 		out->section = s.st_shndx;
 	}
@@ -78,24 +99,20 @@ void xs_object_symbol(const struct xs_object *o, uint32_t i, struct xs_symbol *o
 
 uint64_t xs_object_rela_count(const struct xs_object *o, uint32_t relsec)
 {
-	struct xs_elf64_shdr s;
 	if (relsec == 0 || relsec >= o->shnum)
 		return 0;
-	xs_obj_read_shdr(o, relsec, &s);
-	return s.sh_type == XS_SHT_RELA ? s.sh_size / RELA_SIZE : 0;
+	if (shdr_u32(o, relsec, offsetof(struct xs_elf64_shdr, sh_type)) != XS_SHT_RELA)
+		return 0;
+	return SHDR_FIELD(o, relsec, sh_size) / RELA_SIZE;
 }
 
 void xs_object_rela(const struct xs_object *o, uint32_t relsec, uint64_t j, struct xs_rela *out)
 {
-	struct xs_elf64_shdr s;
 	struct xs_elf64_rela r;
 	xs_memset(out, 0, sizeof(*out));
-	if (relsec == 0 || relsec >= o->shnum)
+	if (j >= xs_object_rela_count(o, relsec))
 		return;
-	xs_obj_read_shdr(o, relsec, &s);
-	if (s.sh_type != XS_SHT_RELA || j >= s.sh_size / RELA_SIZE)
-		return;
-	xs_memcpy(&r, o->data + s.sh_offset + j * RELA_SIZE, sizeof(r));
+	xs_memcpy(&r, o->data + SHDR_FIELD(o, relsec, sh_offset) + j * RELA_SIZE, sizeof(r));
 	out->offset = r.r_offset;
 	out->type = XS_ELF64_R_TYPE(r.r_info);
 	out->sym = XS_ELF64_R_SYM(r.r_info);
