@@ -53,3 +53,11 @@ else
 	diff "$work/native.out" "$work/xsplice.out" >&2 || true
 	exit 1
 fi
+
+# --- live begin ---
+# The main job, part 2: patch a running multithreaded program with the
+# installed libxsplice (examples/live/README.md).
+echo
+echo "== live patching a running program (examples/live/demo.sh)"
+bash "$root/examples/live/demo.sh" "$prefix"
+# --- live end ---

@@ -138,6 +138,38 @@ for t in xen:test/xen/run.sh sites:test/sites/run.sh check-bind:test/sites/check
 done
 # --- xen + sites end ---
 
+# --- live: patching running programs (test/live/run.sh, issue 6) ---
+# 8-thread stress of apply/replace/revert x1000 with a W^X audit, the
+# rendezvous pause, threads parked in a site, `xsplice ctl` end to end:
+# x86_64 natively, aarch64 under qemu-aarch64 (the x86_64 xsplice binds and
+# drives both).
+if [ -e test/live/run.sh ]; then
+	if [ ! -x "$b_x86/xsplice" ]; then
+		blocked live-x86_64 "no x86_64 xsplice built"
+		blocked live-aarch64 "no x86_64 xsplice built"
+	else
+		stage live-x86_64 bash test/live/run.sh "$b_x86" gcc "$b_x86/xsplice"
+		if [ -e "$b_a64/libxsplice-posix.a" ]; then
+			stage live-aarch64 bash test/live/run.sh "$b_a64" aarch64-linux-gnu-gcc \
+				"$b_x86/xsplice" qemu-aarch64
+		else
+			blocked live-aarch64 "no aarch64 build"
+		fi
+	fi
+fi
+# --- live end ---
+
+# --- baremetal ---
+# The freestanding AArch64 EL2 image of issue 8 (examples/baremetal): built
+# with the cross toolchain, booted on 4 CPUs under qemu-system-aarch64, it
+# live-patches itself and must print PASS (test/baremetal/run.sh). Its
+# packages (qemu-system-arm, ...) are in test/baremetal/packages.txt, which
+# the deps stage above installs; run.sh installs them too when run alone.
+if [ -e test/baremetal/run.sh ]; then
+	stage baremetal bash test/baremetal/run.sh "$root/build-baremetal"
+fi
+# --- baremetal end ---
+
 # Fuzzing smoke runs (libFuzzer needs its own clang build), when fuzz/ has them.
 # Replays the corpora through the asan build, then a clang libFuzzer build.
 if [ -e fuzz/smoke.sh ]; then

@@ -60,7 +60,7 @@ int xs_cmd_ctl(int argc, char **argv)
 		return XS_EXIT_OK;
 	}
 	if (argc < 3)
-		return xs_tool_error("ctl: usage: xsplice ctl SOCKET COMMAND (try: xsplice ctl --help)");
+		return xs_tool_usage("ctl: usage: xsplice ctl SOCKET COMMAND (try: xsplice ctl --help)");
 	const char *sock = argv[1], *cmd = argv[2];
 	char head[512];
 	uint8_t *data = NULL;
@@ -68,7 +68,7 @@ int xs_cmd_ctl(int argc, char **argv)
 	bool any_host = false;
 	if (strcmp(cmd, "list") == 0) {
 		if (argc != 3)
-			return xs_tool_error("ctl: list takes no arguments");
+			return xs_tool_usage("ctl: list takes no arguments");
 		snprintf(head, sizeof(head), "list\n");
 	} else if (strcmp(cmd, "upload") == 0) {
 		const char *pos[2] = {NULL, NULL};
@@ -77,14 +77,14 @@ int xs_cmd_ctl(int argc, char **argv)
 			if (strcmp(argv[i], "--any-host") == 0)
 				any_host = true;
 			else if (argv[i][0] == '-' && argv[i][1])
-				return xs_tool_error("ctl: unknown option '%s'", argv[i]);
+				return xs_tool_usage("ctl: unknown option '%s'", argv[i]);
 			else if (np < 2)
 				pos[np++] = argv[i];
 			else
-				return xs_tool_error("ctl: upload takes NAME FILE");
+				return xs_tool_usage("ctl: upload takes NAME FILE");
 		}
 		if (np != 2)
-			return xs_tool_error("ctl: upload takes NAME FILE");
+			return xs_tool_usage("ctl: upload takes NAME FILE");
 		char err[512];
 		if (!xs_tool_read_file(pos[1], &data, &size, err, sizeof(err)))
 			return xs_tool_error("%s", err);
@@ -92,15 +92,15 @@ int xs_cmd_ctl(int argc, char **argv)
 	} else if (strcmp(cmd, "apply") == 0 || strcmp(cmd, "revert") == 0 ||
 		   strcmp(cmd, "replace") == 0 || strcmp(cmd, "unload") == 0) {
 		if (argc != 4)
-			return xs_tool_error("ctl: %s takes NAME", cmd);
+			return xs_tool_usage("ctl: %s takes NAME", cmd);
 		snprintf(head, sizeof(head), "%s %s\n", cmd, argv[3]);
 	} else {
-		return xs_tool_error("ctl: unknown command '%s' (try: xsplice ctl --help)", cmd);
+		return xs_tool_usage("ctl: unknown command '%s' (try: xsplice ctl --help)", cmd);
 	}
 	for (int i = 3; i < argc; i++)
 		if (strpbrk(argv[i], " \n\t") && !(strcmp(cmd, "upload") == 0 && i == 4)) {
 			free(data);
-			return xs_tool_error("ctl: names may not contain blanks: '%s'", argv[i]);
+			return xs_tool_usage("ctl: names may not contain blanks: '%s'", argv[i]);
 		}
 
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};

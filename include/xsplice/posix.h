@@ -212,6 +212,66 @@ xs_status xs_posix_run_main(struct xs_posix_image *img, int argc, char **argv, c
  */
 void xs_posix_unload(struct xs_posix_image *img);
 
+/* ---- live patching of this process --------------------------------------- */
+
+/*
+ * Make the calling program live-patchable: read its symbol table from
+ * /proc/self/exe (with the PIE load bias), and serve `xsplice ctl` requests
+ * on a Unix socket at socket_path from a thread of its own. The socket is
+ * created mode 0600 (a stale socket file is replaced) and a peer whose uid
+ * (SO_PEERCRED) differs from this process's effective uid is refused:
+ * patching is a root-equivalent power over the process. Returns 0, or -1
+ * with errno set (and a line on stderr) when it cannot start. Call once,
+ * from main, before or after starting other threads.
+ *
+ * What the host needs: x86_64 or aarch64 Linux; threads that do not block
+ * SIGRTMIN+5 (the rendezvous signal; a thread blocking it makes every
+ * operation time out); patched functions not inlined into their callers.
+ * The signal interrupts blocking system calls: those the kernel does not
+ * restart itself (nanosleep, clock_nanosleep, poll, select, epoll_wait,
+ * pause) are re-issued by the handler when it can identify them (x86_64:
+ * glibc's wrappers; aarch64: relative sleeps, and any of them seen blocked
+ * before the signal), so `sleep(30)` in main still sleeps 30 s; a call it
+ * cannot identify returns EINTR, as with any signal.
+ */
+int xs_posix_serve(const char *socket_path);
+
+/* The same operations in-process (the server calls these). Serialized by a lock. */
+#define XS_POSIX_LIVE_ANY_HOST 1u /* accept a payload without .livepatch.xen_depends */
+
+/* Read the image, install the rendezvous signal handler. Idempotent. */
+xs_status xs_posix_live_init(struct xs_diag *d);
+/* Load a payload (elf is copied). flags: XS_POSIX_LIVE_ANY_HOST. */
+xs_status xs_posix_live_upload(const char *name, const void *elf, size_t size, uint32_t flags,
+			       struct xs_diag *d);
+/*
+ * The transitions of include/xsplice/patch.h. A thread inside (or returning
+ * into) a function being changed, or a rendezvous that times out, makes the
+ * operation back off (100 us doubling up to max_backoff_us, with jitter) and
+ * retry; after `tries` attempts it fails with XS_E_BUSY (or XS_E_TIMEOUT),
+ * d naming the function, the thread id and the address, "(gave up after N
+ * tries)".
+ */
+xs_status xs_posix_live_apply(const char *name, struct xs_diag *d);
+xs_status xs_posix_live_revert(const char *name, struct xs_diag *d);
+xs_status xs_posix_live_replace(const char *name, struct xs_diag *d);
+xs_status xs_posix_live_unload(const char *name, struct xs_diag *d);
+/* "name state functions pause_us" lines, header first; returns the length. */
+size_t xs_posix_live_list(char *buf, size_t size);
+/* Defaults: 200 tries, 20 ms back-off cap, 100 ms rendezvous timeout. 0 keeps a value. */
+void xs_posix_live_set_retry(unsigned tries, unsigned max_backoff_us, uint64_t timeout_ns);
+/* The pause of the last successful transition: first signal sent .. every thread released. */
+uint64_t xs_posix_live_last_pause_ns(void);
+/* The pauses of the most recent successful transitions, oldest first; returns the count. */
+size_t xs_posix_live_pauses(uint64_t *out, size_t max);
+/*
+ * With XSPLICE_WX_AUDIT set in the environment, the glue reads
+ * /proc/self/maps whenever a writable text alias has just been mapped (in
+ * the rendezvous), after every seal and after every operation, and counts
+ * mappings that are writable and executable. Tests assert violations == 0.
+ */
+void xs_posix_live_wx_audit(unsigned long *audits, unsigned long *violations);
+
 #ifdef __cplusplus
 }
 #endif

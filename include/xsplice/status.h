@@ -68,7 +68,10 @@ extern "C" {
 	X(XS_E_OUT_OF_REACH, "jump target out of reach of every trampoline form") \
 	X(XS_E_BUILD_ID_MISMATCH, "build-id dependency does not match")        \
 	X(XS_E_NO_HOST_DEPENDENCY, "payload has no host build-id dependency")  \
-	X(XS_E_BAD_PAYLOAD, "malformed livepatch payload section")
+	X(XS_E_BAD_PAYLOAD, "malformed livepatch payload section")             \
+	X(XS_E_BUSY, "a thread is executing in, or will return into, code being patched") \
+	X(XS_E_TIMEOUT, "not every thread or CPU joined the rendezvous in time") \
+	X(XS_E_VETO, "a pre-apply or pre-revert hook vetoed the action")
 
 typedef enum xs_status {
 #define XS_STATUS_ENUM_(name, msg) name,
