@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dlfcn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@ static const char run_help[] =
 	"\n"
 	"  -l NAME, -lNAME   open libNAME.so (or -l:FILE) with RTLD_GLOBAL\n"
 	"  --relax           relax x86_64 GOTPCRELX accesses that are in reach\n"
+	"  --place-far       place the code 16 GiB away from libc and the program, so\n"
+	"                    that every call out goes through a stub/veneer (testing)\n"
 	"  --                the rest of the arguments go to the program\n";
 
 /*
@@ -48,6 +52,7 @@ int xs_cmd_run(int argc, char **argv)
 	char **pargv = run_state.pargv = calloc((size_t)argc + 1, sizeof(*pargv));
 	size_t nlibs = 0, nobj = 0, npargs = 1;
 	uint32_t flags = 0;
+	bool far = false;
 	int ret = XS_EXIT_FAIL;
 	if (!libs || !objs || !pargv) {
 		ret = xs_tool_error("out of memory");
@@ -76,6 +81,8 @@ int xs_cmd_run(int argc, char **argv)
 			flags |= XS_LINK_RELAX;
 		} else if (strcmp(a, "--no-relax") == 0) {
 			flags &= ~(uint32_t)XS_LINK_RELAX;
+		} else if (strcmp(a, "--place-far") == 0) {
+			far = true;
 		} else if (a[0] == '-' && a[1]) {
 			ret = xs_tool_usage("run: unknown option '%s'", a);
 			goto out;
@@ -102,6 +109,15 @@ int xs_cmd_run(int argc, char **argv)
 	}
 
 	struct xs_posix_load_options opt = {.link_flags = flags, .libs = libs, .nlibs = nlibs};
+	if (far) {
+		/* Beyond rel32 (2 GiB) and B/BL (128 MiB) reach of libc and of us. */
+		uint64_t libc = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "printf");
+		uint64_t self = (uint64_t)(uintptr_t)&xs_cmd_run;
+		uint64_t low = libc < self ? libc : self, gap = (uint64_t)16 << 30;
+		uint64_t lo = low > 2 * gap ? low - gap : (libc > self ? libc : self) + gap;
+		opt.near_lo = lo & ~(uint64_t)0xfff;
+		opt.near_hi = opt.near_lo + ((uint64_t)1 << 20);
+	}
 	struct xs_posix_image *img = &run_state.img; /* destructors run from atexit */
 	struct xs_diag d;
 	xs_status s = xs_posix_load(img, objs, (uint32_t)nobj, &opt, &d);

@@ -274,7 +274,12 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 	}
 	if ((s = xs_link_plan(&img->link, img->ws, ws_size, d)) != XS_OK)
 		goto fail;
-	if ((s = xs_posix_mem_place(&img->link, XS_EXTRA_BYTES, &img->mem, d)) != XS_OK)
+	if (opt->near_lo < opt->near_hi)
+		s = xs_posix_mem_place_near(&img->link, XS_EXTRA_BYTES, opt->near_lo, opt->near_hi,
+					    &img->mem, d);
+	else
+		s = xs_posix_mem_place(&img->link, XS_EXTRA_BYTES, &img->mem, d);
+	if (s != XS_OK)
 		goto fail;
 	/* __dso_handle: a byte of this image, unique per load */
 	img->res.dso_handle = img->mem.extra_addr;

@@ -169,6 +169,18 @@ xs_status xs_posix_mem_place_near(struct xs_link *lk, size_t extra, uint64_t lo,
 		return xs_posix_fail(d, XS_E_HOST, "mmap of %zu bytes failed: %s", map_size,
 				     strerror(errno));
 	bool near = have_libs && is_near(&lr, (uint64_t)(uintptr_t)map, map_size);
+	if (have_libs && !near && lo < hi) {
+		/* a caller-given range: try right at its start first */
+		void *p = mmap((void *)(uintptr_t)align_up(lo, page), map_size, prot,
+			       flags | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p != MAP_FAILED && is_near(&lr, (uint64_t)(uintptr_t)p, map_size)) {
+			munmap(map, map_size);
+			map = p;
+			near = true;
+		} else if (p != MAP_FAILED) {
+			munmap(p, map_size);
+		}
+	}
 	if (have_libs && !near) {
 		uint64_t gap = find_gap(&lr, map_size, page);
 		if (gap) {

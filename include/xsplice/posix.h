@@ -164,6 +164,8 @@ struct xs_posix_load_options {
 	size_t nlibs;
 	xs_resolve_fn first; /* optional resolver consulted before the process */
 	void *first_ctx;
+	/* near_lo < near_hi: place the regions near [near_lo, near_hi) instead of the libraries */
+	uint64_t near_lo, near_hi;
 };
 
 /*
