@@ -25,7 +25,7 @@ fi
 prefix=$(cd "$prefix" && pwd)
 xsplice=$prefix/bin/xsplice
 work=$(mktemp -d /tmp/xsplice-live.XXXXXX)
-trap 'kill $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "${host:-}" ] && { kill "$host" 2>/dev/null || true; wait "$host" 2>/dev/null || true; }; rm -rf "$work" || true' EXIT
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -66,4 +66,4 @@ ctl unload v3
 ctl unload v2
 ctl list
 kill -INT $host
-wait $host
+wait $host || { rc=$?; echo "demo: host exited with status $rc" >&2; exit $rc; }
