@@ -50,11 +50,15 @@ void xs_link_diag_reloc(const struct xs_link *lk, struct xs_diag *d, uint32_t ob
 		xs_fmt(range, sizeof(range), ": value %lld (%#llx) not in [%lld, %lld]",
 		       (long long)d->value, (unsigned long long)d->value, (long long)d->min,
 		       (long long)d->max);
-	else if (d->status == XS_E_MISALIGNED)
-		xs_fmt(range, sizeof(range), ": value %#llx misaligned",
-		       (unsigned long long)d->value);
-	else if (d->status == XS_E_BAD_INSN)
-		xs_fmt(range, sizeof(range), ": found %#010llx", (unsigned long long)d->value);
+	else if (d->status == XS_E_MISALIGNED) {
+		const struct xs_howto *h = xs_arch_howto(lk->arch, d->reloc_type);
+		xs_fmt(range, sizeof(range), ": value %#llx is not a multiple of %u",
+		       (unsigned long long)d->value, h ? 1u << h->align : 1u);
+	} else if (d->status == XS_E_BAD_INSN) {
+		const struct xs_howto *h = xs_arch_howto(lk->arch, d->reloc_type);
+		xs_fmt(range, sizeof(range), ": found %#010llx, expected %s",
+		       (unsigned long long)d->value, h && h->insn_class ? h->insn_class : "?");
+	}
 	xs_fmt(d->msg, sizeof(d->msg), "%s at %s+%#llx (object %u) against '%s': %s%s",
 	       d->reloc_name[0] ? d->reloc_name : "relocation", s.name, (unsigned long long)off,
 	       obj, d->symbol_name, what ? what : xs_status_message(d->status), range);

@@ -5,10 +5,10 @@
  *
  *   X      = expr(S, A, P, GOT, G, Z)           (psABI names)
  *   X      = X & keep_mask       if keep_bits   (":lo12:" style forms)
+ *   check  (unit & insn_mask) == insn_match      (instruction class)
  *   check  X's low `align` bits are zero         (scaled loads/stores)
  *   V      = X >> r_shift        (arithmetic if the rule is signed)
  *   check  V against the overflow rule over `bits` bits (sum of field widths)
- *   check  (unit & insn_mask) == insn_match      (instruction class)
  *   unit   = (unit & ~mask) | deposit(V, fields) (or the named encoder)
  *
  * Every check happens before the unit is written.
