@@ -637,3 +637,15 @@ xs_status xs_link_symbol(const struct xs_link *lk, const char *name, uint64_t *a
 	}
 	return XS_E_NOT_FOUND;
 }
+
+bool xs_link_uses_range(const struct xs_link *lk, uint64_t lo, uint64_t hi)
+{
+	if (lk->state < XS_LS_RESOLVED)
+		return false;
+	for (uint32_t gi = 0; gi < lk->nglobal; gi++) {
+		const struct xs_link_global *g = &lk->globals[gi];
+		if (!g->defined && g->resolved_defined && g->value >= lo && g->value < hi)
+			return true;
+	}
+	return false;
+}

@@ -499,6 +499,14 @@ static xs_status unload_held(void *arg)
 	return xs_patch_check_ranges(op->m, op->p, &r, 1, false, op->d);
 }
 
+static bool patch_owns(const struct xs_patch *p, uint64_t a)
+{
+	for (int k = XS_HOST_MEM_TEXT; k <= XS_HOST_MEM_DATA; k++)
+		if (p->mem_size[k] && a - p->mem_addr[k] < p->mem_size[k])
+			return true;
+	return false;
+}
+
 xs_status xs_patch_unload(struct xs_patch_mgr *m, struct xs_patch *p, struct xs_diag *d)
 {
 	if (!m || !p)
@@ -506,6 +514,28 @@ xs_status xs_patch_unload(struct xs_patch_mgr *m, struct xs_patch *p, struct xs_
 	if (p->state != XS_PATCH_LOADED)
 		return xs_patch_fail(d, XS_E_STATE, "payload %s is %s: only a loaded (not applied) "
 				     "payload can be unloaded", p->name, xs_patch_state_name(p->state));
+	/*
+	 * Nothing may point into p once it is gone: no other payload may patch
+	 * one of p's functions (its saved bytes and trampoline live in p's
+	 * text) or have been linked against p's exports.
+	 */
+	for (const struct xs_patch *q = m->loaded; q; q = q->next) {
+		if (q == p)
+			continue;
+		for (uint32_t i = 0; i < q->nfuncs; i++)
+			if (patch_owns(p, q->funcs[i].old_addr))
+				return xs_patch_fail(d, XS_E_STATE,
+						     "payload %s: payload %s replaces its function %s; "
+						     "unload %s first", p->name, q->name,
+						     q->funcs[i].name ? q->funcs[i].name : "?", q->name);
+		for (int k = XS_HOST_MEM_TEXT; k <= XS_HOST_MEM_DATA; k++)
+			if (p->mem_size[k] &&
+			    xs_link_uses_range(&q->link, p->mem_addr[k],
+					       p->mem_addr[k] + p->mem_size[k]))
+				return xs_patch_fail(d, XS_E_STATE,
+						     "payload %s: payload %s uses its symbols; unload "
+						     "%s first", p->name, q->name, q->name);
+	}
 	if (p->text_size) {
 		struct unload_op op = {m, p, d};
 		xs_status s = m->host->rendezvous(m->host->ctx, unload_held, &op, m->timeout_ns);

@@ -28,6 +28,15 @@ const char *xs_tool_diag(const struct xs_diag *d, xs_status s);
 bool xs_tool_read_file(const char *path, uint8_t **data, size_t *size, char *err,
 		       size_t errsize);
 
+/*
+ * The same, but a regular file is mapped privately and read-only
+ * (MAP_POPULATE) instead of copied; *mapped says which. Release with
+ * xs_tool_release_file. The file must not shrink while mapped.
+ */
+bool xs_tool_map_file(const char *path, const uint8_t **data, size_t *size, bool *mapped,
+		      char *err, size_t errsize);
+void xs_tool_release_file(const uint8_t *data, size_t size, bool mapped);
+
 /* A whole-string unsigned number (decimal, 0x hex, 0 octal); false on anything else. */
 bool xs_tool_parse_u64(const char *s, uint64_t *v);
 

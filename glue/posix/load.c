@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -271,6 +273,19 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 		s = xs_posix_fail(d, XS_E_HOST, "out of memory (%zu bytes of link workspace)",
 				  ws_size);
 		goto fail;
+	}
+	/*
+	 * Planning clears and fills the whole workspace (1.3 MB on capstone):
+	 * fault its pages in with one call rather than one fault per 4 KiB.
+	 * Best effort (Linux 5.14+); only the whole pages of a large block,
+	 * which malloc serves from a mapping of its own.
+	 */
+	if (ws_size >= ((size_t)128 << 10)) {
+		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t lo = ((uintptr_t)img->ws + page - 1) & ~(page - 1);
+		uintptr_t hi = ((uintptr_t)img->ws + ws_size) & ~(page - 1);
+		if (hi > lo)
+			(void)madvise((void *)lo, hi - lo, 23 /* MADV_POPULATE_WRITE */);
 	}
 	if ((s = xs_link_plan(&img->link, img->ws, ws_size, d)) != XS_OK)
 		goto fail;

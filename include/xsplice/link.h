@@ -159,6 +159,12 @@ xs_status xs_link_relocate(struct xs_link *lk, struct xs_diag *d);
 
 /* After resolve: the address of a global symbol defined by the objects. */
 xs_status xs_link_symbol(const struct xs_link *lk, const char *name, uint64_t *addr);
+/*
+ * After resolve: true if a symbol the objects do not define themselves was
+ * resolved to an address in [lo, hi) - they depend on whatever lives there.
+ */
+bool xs_link_uses_range(const struct xs_link *lk, uint64_t lo, uint64_t hi);
+
 /* After placement: a section's address (0 if not allocated or discarded). */
 uint64_t xs_link_section_addr(const struct xs_link *lk, uint32_t obj, uint32_t sec);
 /* True if the section was discarded (a duplicate COMDAT group member). */
