@@ -226,8 +226,11 @@ static void copy_sections(struct xs_link *lk)
 			struct xs_section s;
 			xs_object_section(o, sec, &s);
 			const uint8_t *src = xs_object_section_data(o, sec);
-			if (s.type == XS_SHT_NOBITS || !src)
-				memset(l->sec_w[sec], 0, (size_t)s.size);
+			if (s.type == XS_SHT_NOBITS || !src) {
+				/* fresh anonymous memory need not be touched (a huge .bss) */
+				if (!(st == XS_SEC_REGION && (lk->opt.flags & XS_LINK_ZEROED_REGIONS)))
+					memset(l->sec_w[sec], 0, (size_t)s.size);
+			}
 			else
 				memcpy(l->sec_w[sec], src, (size_t)s.size);
 			if (st == XS_SEC_REGION && xs_strcmp(s.name, ".eh_frame") == 0)

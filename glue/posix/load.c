@@ -264,7 +264,8 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 		if ((s = xs_posix_resolver_add_lib(&img->res, opt->libs[i], d)) != XS_OK)
 			goto fail;
 
-	struct xs_link_options lopt = {.flags = opt->link_flags | XS_LINK_ALLOW_UNDEFINED_WEAK};
+	struct xs_link_options lopt = {.flags = opt->link_flags | XS_LINK_ALLOW_UNDEFINED_WEAK |
+					  XS_LINK_ZEROED_REGIONS /* fresh anonymous mmap */};
 	if ((s = xs_link_init(&img->link, img->objs, nobj, &lopt, d)) != XS_OK)
 		goto fail;
 	size_t ws_size = xs_link_workspace_size(&img->link);

@@ -39,6 +39,8 @@ enum xs_link_flags {
 	XS_LINK_RELAX = 1u << 0,          /* x86 GOTPCRELX relaxation when in reach */
 	XS_LINK_NO_ERRATUM_843419 = 1u << 1, /* do not work around Cortex-A53 843419 */
 	XS_LINK_ALLOW_UNDEFINED_WEAK = 1u << 2, /* undefined weak symbols resolve to 0 (default on) */
+	XS_LINK_ZEROED_REGIONS = 1u << 3, /* the host's region memory is already zero: NOBITS
+					     sections in regions are not cleared again */
 	XS_LINK_KEEP_NONALLOC = 0,         /* reserved */
 };
 
