@@ -147,6 +147,26 @@ static void populate(void *p, size_t n)
 		unsupported = 1;
 }
 
+/*
+ * Map map_size bytes exactly at `at` (never over an existing mapping) and,
+ * if that is near lr, replace *map with it. An old kernel treats
+ * MAP_FIXED_NOREPLACE as a hint: only what is really near is kept.
+ */
+static bool move_near(const struct xs_lib_range *lr, uint8_t **map, size_t map_size, uint64_t at)
+{
+	void *p = mmap((void *)(uintptr_t)at, map_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	if (!is_near(lr, (uint64_t)(uintptr_t)p, map_size)) {
+		munmap(p, map_size);
+		return false;
+	}
+	munmap(*map, map_size);
+	*map = p;
+	return true;
+}
+
 xs_status xs_posix_mem_place_near(struct xs_link *lk, size_t extra, uint64_t lo, uint64_t hi,
 				  struct xs_posix_mem *m, struct xs_diag *d)
 {
@@ -185,32 +205,13 @@ xs_status xs_posix_mem_place_near(struct xs_link *lk, size_t extra, uint64_t lo,
 		return xs_posix_fail(d, XS_E_HOST, "mmap of %zu bytes failed: %s", map_size,
 				     strerror(errno));
 	bool near = have_libs && is_near(&lr, (uint64_t)(uintptr_t)map, map_size);
-	if (have_libs && !near && lo < hi) {
-		/* a caller-given range: try right at its start first */
-		void *p = mmap((void *)(uintptr_t)align_up(lo, page), map_size, prot,
-			       flags | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p != MAP_FAILED && is_near(&lr, (uint64_t)(uintptr_t)p, map_size)) {
-			munmap(map, map_size);
-			map = p;
-			near = true;
-		} else if (p != MAP_FAILED) {
-			munmap(p, map_size);
-		}
-	}
+	/* a caller-given range: try right at its start first; then a free gap nearby */
+	if (have_libs && !near && lo < hi)
+		near = move_near(&lr, &map, map_size, align_up(lo, page));
 	if (have_libs && !near) {
 		uint64_t gap = find_gap(&lr, map_size, page);
-		if (gap) {
-			void *p = mmap((void *)(uintptr_t)gap, map_size, prot,
-				       flags | MAP_FIXED_NOREPLACE, -1, 0);
-			/* an old kernel treats the flag as a hint: accept what is near */
-			if (p != MAP_FAILED && is_near(&lr, (uint64_t)(uintptr_t)p, map_size)) {
-				munmap(map, map_size);
-				map = p;
-				near = true;
-			} else if (p != MAP_FAILED) {
-				munmap(p, map_size);
-			}
-		}
+		if (gap)
+			near = move_near(&lr, &map, map_size, gap);
 	}
 	m->map = map;
 	m->map_size = map_size;
