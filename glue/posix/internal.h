@@ -18,6 +18,7 @@ void *xs_posix_dso_for_pc(const void *pc);
 /* dlsym in libgcc_s.so.1 (opened on first use), NULL if unavailable. */
 void *xs_posix_libgcc_sym(const char *name);
 void *xs_posix_libstdcxx_sym(const char *name);
+void *xs_posix_outline_atomic(const char *name); /* outline_atomics.c */
 
 /* Run the image's destructors once (state INITED -> FINISHED). */
 void xs_posix_run_fini(struct xs_posix_image *img);

@@ -244,6 +244,8 @@ static uint64_t builtin(const char *name)
 		return (uint64_t)(uintptr_t)xs_glue_at_quick_exit;
 	if (strcmp(name, "pthread_atfork") == 0 || strcmp(name, "__pthread_atfork") == 0)
 		return (uint64_t)(uintptr_t)xs_glue_pthread_atfork;
+	if (strncmp(name, "__aarch64_", 10) == 0)
+		return (uint64_t)(uintptr_t)xs_posix_outline_atomic(name);
 	if (strcmp(name, "__stack_chk_fail_local") == 0)
 		return (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "__stack_chk_fail");
 #if defined(__x86_64__)
