@@ -435,12 +435,33 @@ static xs_status plan_symbols(struct xs_link *lk, struct xs_diag *d)
 					return dup_error(lk, d, g, i, k, s.name);
 				}
 			}
+			if (s.shndx == XS_SHN_COMMON) {
+				/* gABI: the largest size and alignment of all commons of a name */
+				g->common = 1;
+				if (s.size > g->common_size)
+					g->common_size = s.size;
+				if (s.value > g->common_align)
+					g->common_align = s.value;
+			}
 			if (!defined && s.bind != XS_STB_WEAK)
 				g->weak_only = 0;
 			if (defined)
 				g->weak_only = 0;
 			l->sym_global[k] = (uint32_t)(g - lk->globals) + 1;
 		}
+	}
+	/* Commons that no object defines for real get space at the end of DATA. */
+	struct xs_link_region *rg = &lk->region[XS_REGION_DATA];
+	for (uint32_t gi = 0; gi < lk->nglobal; gi++) {
+		struct xs_link_global *g = &lk->globals[gi];
+		if (!g->common || g->defined)
+			continue;
+		uint64_t a = g->common_align ? g->common_align : 1;
+		if (a > rg->align)
+			rg->align = a;
+		g->common_off = xs_align_up(rg->size, a);
+		rg->size = g->common_off + g->common_size;
+		lk->ncommon++;
 	}
 	return XS_OK;
 }

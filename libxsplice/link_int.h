@@ -45,6 +45,9 @@ struct xs_link_global {
 	uint32_t got;       /* slot + 1, 0 = none */
 	uint64_t value;
 	uint64_t size;
+	/* SHN_COMMON: allocated in DATA when nothing defines the symbol */
+	uint8_t common;
+	uint64_t common_size, common_align, common_off;
 };
 
 struct xs_link_stub {

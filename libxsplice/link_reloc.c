@@ -167,6 +167,12 @@ xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, 
 			g->resolved_defined = 1;
 			continue;
 		}
+		if (g->common) {
+			g->value = lk->region[XS_REGION_DATA].addr + g->common_off;
+			g->size = g->common_size;
+			g->resolved_defined = 1;
+			continue;
+		}
 		if (section_bounds(lk, g->name, &g->value)) {
 			g->resolved_defined = 1;
 			continue;
@@ -238,6 +244,13 @@ static void copy_sections(struct xs_link *lk)
 		}
 	}
 	struct xs_link_region *ro = &lk->region[XS_REGION_RODATA], *t = &lk->region[XS_REGION_TEXT];
+	struct xs_link_region *dt = &lk->region[XS_REGION_DATA];
+	for (uint32_t gi = 0; lk->ncommon && !(lk->opt.flags & XS_LINK_ZEROED_REGIONS) &&
+			      gi < lk->nglobal; gi++) {
+		const struct xs_link_global *g = &lk->globals[gi];
+		if (g->common && !g->defined && g->common_size)
+			memset(dt->w + g->common_off, 0, (size_t)g->common_size);
+	}
 	if (ro->w && lk->ngot)
 		memset(ro->w + lk->got_off, 0, (size_t)lk->ngot * lk->arch->got_entry_size);
 	if (t->w && lk->nstub_used)
@@ -632,7 +645,7 @@ xs_status xs_link_symbol(const struct xs_link *lk, const char *name, uint64_t *a
 	for (uint32_t k = h & mask; lk->global_hash[k]; k = (k + 1) & mask) {
 		const struct xs_link_global *g = &lk->globals[lk->global_hash[k] - 1];
 		if (g->hash == h && xs_strcmp(g->name, name) == 0) {
-			if (!g->defined)
+			if (!g->defined && !g->common)
 				return XS_E_NOT_FOUND;
 			*addr = g->value;
 			return XS_OK;

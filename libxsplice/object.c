@@ -49,6 +49,7 @@ struct ctx {
 	const char *str; /* set once the symbol string table is validated */
 	uint64_t str_size;
 	const uint8_t *syms; /* set once .symtab is validated */
+	uint32_t flags;      /* XS_OBJECT_* */
 };
 
 /* Name of section i for messages; "" when it cannot be trusted yet. */
@@ -559,9 +560,19 @@ static xs_status check_symbols(struct ctx *c)
 		case XS_SHN_ABS:
 			continue;
 		case XS_SHN_COMMON:
-			return fail_sym(c, XS_E_COMMON, i,
-					"common symbol (SHN_COMMON) not supported; build with "
-					"-fno-common");
+			if (!(c->flags & XS_OBJECT_ALLOW_COMMON))
+				return fail_sym(c, XS_E_COMMON, i,
+						"common symbol (SHN_COMMON) not supported; build with "
+						"-fno-common");
+			/* gABI: st_value holds the alignment of a common symbol */
+			if (bind == XS_STB_LOCAL || s.st_value == 0 ||
+			    (s.st_value & (s.st_value - 1)) || s.st_value > ((uint64_t)1 << 30) ||
+			    s.st_size > ((uint64_t)1 << 40))
+				return fail_sym(c, XS_E_BAD_SYMBOL, i,
+						"common symbol: local, or alignment %llu / size %llu "
+						"invalid", (unsigned long long)s.st_value,
+						(unsigned long long)s.st_size);
+			continue;
 		case XS_SHN_XINDEX:
 			if (!xindex)
 				return fail_sym(c, XS_E_BAD_SYMBOL, i,
@@ -743,7 +754,13 @@ static xs_status check_links(struct ctx *c)
 xs_status xs_object_parse(struct xs_object *o, const void *data, size_t size, uint16_t machine,
 			  struct xs_diag *d)
 {
-	struct ctx c = {.o = NULL, .d = d};
+	return xs_object_parse_ex(o, data, size, machine, 0, d);
+}
+
+xs_status xs_object_parse_ex(struct xs_object *o, const void *data, size_t size, uint16_t machine,
+			     uint32_t flags, struct xs_diag *d)
+{
+	struct ctx c = {.o = NULL, .d = d, .flags = flags};
 	xs_diag_clear(d);
 	if (!o || (!data && size))
 		return fail_hdr(&c, XS_E_INVALID_ARG, 0, "no object or no data");

@@ -250,7 +250,7 @@ int xs_cmd_inspect(int argc, char **argv)
 	struct xs_object o;
 	struct xs_diag d;
 	xs_diag_clear(&d);
-	xs_status s = xs_object_parse(&o, buf, size, 0, &d);
+	xs_status s = xs_object_parse_ex(&o, buf, size, 0, XS_OBJECT_ALLOW_COMMON, &d);
 	if (s != XS_OK) {
 		free(buf);
 		return xs_tool_error("%s: %s", path, xs_tool_diag(&d, s));

@@ -229,7 +229,8 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 		return xs_posix_fail(d, XS_E_HOST, "out of memory");
 	img->nobj = nobj;
 	for (uint32_t i = 0; i < nobj; i++) {
-		s = xs_object_parse(&img->objs[i], objs[i].data, objs[i].size, XS_HOST_MACHINE, d);
+		s = xs_object_parse_ex(&img->objs[i], objs[i].data, objs[i].size, XS_HOST_MACHINE,
+				       XS_OBJECT_ALLOW_COMMON, d);
 		if (s != XS_OK) {
 			if (d)
 				d->object = i;

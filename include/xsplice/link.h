@@ -110,6 +110,7 @@ struct xs_link {
 	uint64_t relaxed;
 	uint64_t erratum_fixes;
 	uint64_t pinned_placed;
+	uint32_t ncommon;          /* SHN_COMMON symbols allocated in DATA */
 };
 
 /* Start: objects (all of one machine), options (NULL: defaults). */

@@ -83,6 +83,16 @@ xs_status xs_object_parse(struct xs_object *o, const void *data, size_t size,
 /* e_machine of a parsed object (EM_X86_64, EM_AARCH64). */
 uint16_t xs_object_machine(const struct xs_object *o);
 
+/*
+ * xs_object_parse with options. XS_OBJECT_ALLOW_COMMON accepts SHN_COMMON
+ * symbols (global, power-of-two alignment in st_value) for a linker that
+ * allocates them, as a program loader must (`xsplice run`); live-patch
+ * payloads keep the default refusal, as Xen does.
+ */
+#define XS_OBJECT_ALLOW_COMMON 0x1u
+xs_status xs_object_parse_ex(struct xs_object *o, const void *data, size_t size,
+			     uint16_t machine, uint32_t flags, struct xs_diag *d);
+
 uint32_t xs_object_section_count(const struct xs_object *o);
 /* i < section_count; index 0 is the null section. */
 void xs_object_section(const struct xs_object *o, uint32_t i, struct xs_section *out);

@@ -194,6 +194,24 @@ run_arch() {
   case_c "$arch" atomics /dev/null atomics_driver.c 0
   case_cxx "$arch"
   case_far "$arch"
+  case_common "$arch"
+}
+
+# case_common ARCH: SHN_COMMON symbols (-fcommon) across two objects.
+case_common() {
+  local arch="$1" d="$work/$1-common"; mkdir -p "$d"
+  local err u
+  for u in a b; do
+    if ! err=$("$CC" -O2 -fcommon -c "$here/common_$u.c" -o "$d/$u.o" 2>&1); then
+      fail "$arch/common" "compile failed: $err"; return
+    fi
+  done
+  if ! err=$("$CC" "$d/a.o" "$d/b.o" -o "$d/prog" 2>&1); then
+    fail "$arch/common" "native link failed: $err"; return
+  fi
+  (cd "$d" && run_cmd "$d/native.out" "${RUNNER[@]}" ./prog); nrc=$(cat_rc "$d/native.out")
+  (cd "$d" && run_cmd "$d/xs.out" "${XS[@]}" run a.o b.o); xrc=$(cat_rc "$d/xs.out")
+  compare "$arch/common" "$d" 0
 }
 
 run_arch x86_64 "$build_x86"
