@@ -393,7 +393,9 @@ int xs_fuzz_link(const uint8_t *data, size_t size, uint16_t machine)
 
 	struct xs_object objs[2];
 	struct xs_diag d;
-	xs_status st = xs_object_parse(&objs[0], buf, elf_size, machine, &d);
+	/* commons allowed as `xsplice run` allows them: the linker allocates them */
+	xs_status st = xs_object_parse_ex(&objs[0], buf, elf_size, machine, XS_OBJECT_ALLOW_COMMON,
+					  &d);
 	if (st != XS_OK && verbose())
 		fprintf(stderr, "parse: %s: %s\n", xs_status_name(st), d.msg);
 	if (st == XS_OK) {

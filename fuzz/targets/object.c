@@ -127,5 +127,11 @@ int xs_fuzz_one(const uint8_t *data, size_t size)
 	/* No diagnostic record: the same checks must not need one. */
 	struct xs_object o;
 	(void)xs_object_parse(&o, data, size, 0, NULL);
+	/* Commons accepted (the program-loader mode): the rest must still hold. */
+	struct xs_diag d;
+	if (xs_object_parse_ex(&o, data, size, 0, XS_OBJECT_ALLOW_COMMON, &d) == XS_OK)
+		walk(&o, data, size);
+	else
+		check_diag(&d, d.status);
 	return 0;
 }
