@@ -29,7 +29,7 @@ fi
 for t in $targets; do
   bin=$(find "$replay_dir" -type f -name "fuzz_${t}_replay" -perm -u+x | head -1)
   if [ -z "$bin" ]; then
-    echo "SKIP replay $t: not built (missing dependency?)"
+    echo "FAIL replay $t: not built (missing dependency?)"; fail=1
     continue
   fi
   if out=$("$bin" "$here/corpus/$t" 2>&1); then
@@ -41,8 +41,8 @@ done
 
 echo "== fuzz smoke: libFuzzer, ${secs}s per target ($fuzz_dir)"
 if ! command -v "${CC_FUZZ:-clang}" >/dev/null; then
-  echo "SKIP libFuzzer: clang not found"
-  exit $fail
+  echo "FAIL libFuzzer: clang not found (a skipped fuzz step is a failure)"
+  exit 1
 fi
 if [ ! -f "$fuzz_dir/CMakeCache.txt" ]; then
   gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
@@ -54,7 +54,7 @@ if ! cmake --build "$fuzz_dir" --target fuzz-libfuzzer -- -j"$(nproc)" >/dev/nul
 fi
 for t in $targets; do
   bin=$(find "$fuzz_dir" -type f -name "fuzz_${t}_libfuzzer" -perm -u+x | head -1)
-  [ -n "$bin" ] || { echo "SKIP fuzz $t: not built"; continue; }
+  [ -n "$bin" ] || { echo "FAIL fuzz $t: not built"; fail=1; continue; }
   work=$(mktemp -d)
   cp "$here/corpus/$t"/* "$work"/ 2>/dev/null
   case $t in howto) maxlen=128 ;; cli_symbols) maxlen=131072 ;; *) maxlen=65536 ;; esac
