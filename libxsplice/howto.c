@@ -3,6 +3,7 @@
 #include <xsplice/howto.h>
 
 #include "arch.h"
+#include "howto_int.h"
 #include "util.h"
 
 static inline uint64_t page(uint64_t x)
@@ -142,13 +143,6 @@ static void set_diag(struct xs_diag *d, xs_status s, const struct xs_howto *h, i
 	xs_howto_range(h, &d->min, &d->max);
 }
 
-/*
- * Checks and encoding without diagnostics or the range for messages: the
- * relocation loop's path (link_reloc.c), which asks xs_howto_encode for the
- * details only when this fails. *x becomes X after keep, *unit the new unit
- * (on XS_E_BAD_INSN: the unit found).
- */
-xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *xp, uint64_t *unitp);
 xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *xp, uint64_t *unitp)
 {
 	uint64_t unit = *unitp;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Linking, part 2: symbol resolution and relocation. */
+#include "howto_int.h"
 #include "link_int.h"
 
 static xs_status fail(struct xs_diag *d, xs_status s, const char *msg)
@@ -283,9 +284,6 @@ static bool tolerates_discarded(const char *name)
 	       xs_starts_with(name, ".gcc_except_table.");
 }
 
-/* howto.c: xs_howto_encode's checks and encoding, without diagnostics. */
-xs_status xs_howto_encode_core(const struct xs_howto *h, int64_t *x, uint64_t *unit);
-
 /*
  * The fast path of the relocation loop. Most rows (x86's every row, AArch64's
  * data rows) fill their whole unit with X: one field at bit 0 as wide as the
@@ -317,11 +315,7 @@ static uint8_t row_class(const struct xs_howto *h, bool fault_injection)
 	return plain ? ROW_PLAIN : ROW_WHOLE;
 }
 
-/*
- * What the loop caches per relocation type: the class, and for whole-unit
- * rows the range of X as one interval (howto.c's in_range with r_shift 0:
- * every overflow rule over b < 64 bits is [lo, hi]; b = 64 or no rule: all).
- */
+/* What the loop caches per relocation type: the class, and X's range. */
 struct row_cache {
 	uint32_t type;
 	uint8_t cls; /* 0: empty */
@@ -333,28 +327,8 @@ static void row_cache_fill(struct row_cache *c, const struct xs_howto *h, uint32
 {
 	c->type = type;
 	c->cls = row_class(h, fault_injection);
-	c->lo = INT64_MIN;
-	c->hi = INT64_MAX;
-	unsigned b = 8u * h->size;
-	if (c->cls == ROW_GENERIC || b >= 64)
-		return;
-	int64_t half = (int64_t)1 << (b - 1), full = (int64_t)1 << b;
-	switch (h->overflow) {
-	case XS_OVF_SIGNED:
-		c->lo = -half, c->hi = half - 1;
-		break;
-	case XS_OVF_UNSIGNED:
-		c->lo = 0, c->hi = full - 1;
-		break;
-	case XS_OVF_BITFIELD:
-		c->lo = -full, c->hi = full - 1;
-		break;
-	case XS_OVF_SIGNED_OR_UNSIGNED:
-		c->lo = -half, c->hi = full - 1;
-		break;
-	default: /* XS_OVF_NONE */
-		break;
-	}
+	/* whole-unit rows have r_shift 0: the engine's range of X is exact */
+	xs_howto_range(h, &c->lo, &c->hi);
 }
 
 /* xs_howto_value's two common expressions inline; the rest through it. */
@@ -367,33 +341,19 @@ static inline int64_t row_value(const struct xs_howto *h, const struct xs_reloc_
 	return xs_howto_value(h, v);
 }
 
-/* Little-endian load of a unit of 1, 2, 4 or 8 bytes. */
-static inline uint64_t load_unit(const uint8_t *place, unsigned size)
+/* Fill d for a relocation that failed with st (message: what, or st's). */
+static xs_status reloc_fail(const struct xs_link *lk, struct xs_diag *d, xs_status st,
+			    const struct xs_howto *h, uint32_t obj, uint32_t sec,
+			    const struct xs_rela *r, const char *what)
 {
-	if (size == 4) {
-		uint32_t u;
-		xs_memcpy(&u, place, 4);
-		return u;
+	if (d) {
+		xs_diag_clear(d);
+		d->status = st;
+		d->reloc_type = r->type;
+		xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
+		xs_link_diag_reloc(lk, d, obj, sec, r->offset, r->sym, what);
 	}
-	if (size == 8) {
-		uint64_t u;
-		xs_memcpy(&u, place, 8);
-		return u;
-	}
-	return xs_load_le(place, size);
-}
-
-/* Little-endian store of the unit (the object reader is little-endian only). */
-static inline void store_unit(uint8_t *place, uint64_t x, unsigned size)
-{
-	if (size == 4) {
-		uint32_t u = (uint32_t)x;
-		xs_memcpy(place, &u, 4);
-	} else if (size == 8) {
-		xs_memcpy(place, &x, 8);
-	} else {
-		xs_store_le(place, x, size);
-	}
+	return st;
 }
 
 static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
@@ -451,7 +411,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 					x -= base + r.offset;
 				if ((int64_t)x >= rc->lo && (int64_t)x <= rc->hi) {
 					applied++;
-					store_unit(w + r.offset, x, h->size);
+					xs_store_le(w + r.offset, x, h->size);
 					continue;
 				}
 			}
@@ -467,28 +427,13 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 			st = XS_E_UNSUPPORTED_RELOC;
 		else if (lk->opt.fail_at_reloc && lk->relocs_applied + 1 == lk->opt.fail_at_reloc)
 			st = XS_E_FAULT_INJECTED;
-		if (st) {
-			if (d) {
-				xs_diag_clear(d);
-				d->status = st;
-				d->reloc_type = r.type;
-				xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
-				xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
-			}
-			return st;
-		}
+		if (st)
+			return reloc_fail(lk, d, st, h, i, tsec, &r, 0);
 		uint8_t sf = l->sym_flags[r.sym];
 		if (sf & XS_SYMF_DISCARDED) {
 			if (tolerant)
 				continue;
-			if (d) {
-				xs_diag_clear(d);
-				d->status = XS_E_DISCARDED_SECTION;
-				d->reloc_type = r.type;
-				xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
-				xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
-			}
-			return XS_E_DISCARDED_SECTION;
+			return reloc_fail(lk, d, XS_E_DISCARDED_SECTION, h, i, tsec, &r, 0);
 		}
 		struct xs_reloc_vals v = { .S = l->sym_value[r.sym], .A = r.addend,
 					   .P = base + r.offset, .GOT = got };
@@ -507,17 +452,9 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 			 * AAELF64 GOT types address GDAT(S + A): one slot per symbol
 			 * holds S, so a non-zero addend would need its own slot.
 			 */
-			if (r.addend && arch->machine == XS_EM_AARCH64) {
-				if (d) {
-					xs_diag_clear(d);
-					d->status = XS_E_UNSUPPORTED_RELOC;
-					d->reloc_type = r.type;
-					xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
-					xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym,
-							   "GOT relocation with a non-zero addend");
-				}
-				return XS_E_UNSUPPORTED_RELOC;
-			}
+			if (r.addend && arch->machine == XS_EM_AARCH64)
+				return reloc_fail(lk, d, XS_E_UNSUPPORTED_RELOC, h, i, tsec, &r,
+						  "GOT relocation with a non-zero addend");
 		}
 		if (h->expr == XS_EXPR_Z_A) {
 			if (gi) {
@@ -530,8 +467,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		uint8_t *place = w + r.offset;
 		lk->relocs_applied++;
-		if (gi && !defined && !(sf & XS_SYMF_IFUNC) && r.sym &&
-		    !lk->globals[gi - 1].resolved_defined) {
+		if (gi && !lk->globals[gi - 1].resolved_defined) {
 			/* an undefined weak reference (resolve refused the rest) */
 			if (arch->weak_undef_branch_insn && (h->flags & XS_HOWTO_BRANCH) &&
 			    h->size == 4) {
@@ -556,28 +492,21 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 					lk->relaxed++;
 				continue;
 			}
-			if (st != XS_E_NOT_FOUND) {
-				if (d) {
-					d->status = st;
-					d->reloc_type = r.type;
-					xs_strlcpy(d->reloc_name, h->name, sizeof(d->reloc_name));
-					xs_link_diag_reloc(lk, d, i, tsec, r.offset, r.sym, 0);
-				}
-				return st;
-			}
+			if (st != XS_E_NOT_FOUND)
+				return reloc_fail(lk, d, st, h, i, tsec, &r, 0);
 		}
 		if (rc->cls != ROW_GENERIC) {
 			int64_t x = row_value(h, &v);
 			if (x >= rc->lo && x <= rc->hi) {
-				store_unit(place, (uint64_t)x, h->size);
+				xs_store_le(place, (uint64_t)x, h->size);
 				continue;
 			}
 		} else if (h->size) {
 			/* other rows (AArch64 instruction fields): diagnostics only on failure */
 			int64_t x = xs_howto_value(h, &v);
-			uint64_t unit = load_unit(place, h->size);
+			uint64_t unit = xs_load_le(place, h->size);
 			if (xs_howto_encode_core(h, &x, &unit) == XS_OK) {
-				store_unit(place, unit, h->size);
+				xs_store_le(place, unit, h->size);
 				continue;
 			}
 		}

@@ -32,8 +32,25 @@ uint32_t xs_hash_str(const char *s); /* FNV-1a */
 size_t xs_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t xs_vfmt(char *buf, size_t size, const char *fmt, va_list ap);
 
+/*
+ * Little-endian units of 1..8 bytes. The common 4- and 8-byte units of a
+ * little-endian host are one (unaligned-safe) memcpy: the relocation loop
+ * stores one per relocation.
+ */
 static inline uint64_t xs_load_le(const uint8_t *p, unsigned n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 4) {
+		uint32_t u;
+		xs_memcpy(&u, p, 4);
+		return u;
+	}
+	if (n == 8) {
+		uint64_t u;
+		xs_memcpy(&u, p, 8);
+		return u;
+	}
+#endif
 	uint64_t v = 0;
 	for (unsigned i = 0; i < n; i++)
 		v |= (uint64_t)p[i] << (8 * i);
@@ -42,6 +59,17 @@ static inline uint64_t xs_load_le(const uint8_t *p, unsigned n)
 
 static inline void xs_store_le(uint8_t *p, uint64_t v, unsigned n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 4) {
+		uint32_t u = (uint32_t)v;
+		xs_memcpy(p, &u, 4);
+		return;
+	}
+	if (n == 8) {
+		xs_memcpy(p, &v, 8);
+		return;
+	}
+#endif
 	for (unsigned i = 0; i < n; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }

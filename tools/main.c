@@ -59,23 +59,32 @@ const char *xs_tool_diag(const struct xs_diag *d, xs_status s)
 /* Files beyond this are refused rather than exhausting memory. */
 #define XS_MAX_INPUT ((size_t)1 << 32)
 
+/* Open path for reading and stat it; a directory is an error. -1 with err set on failure. */
+static int open_input(const char *path, struct stat *st, char *err, size_t errsize)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	bool ok = fstat(fd, st) == 0;
+	if (!ok || S_ISDIR(st->st_mode)) {
+		snprintf(err, errsize, "%s: %s", path, ok ? "is a directory" : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 bool xs_tool_read_file(const char *path, uint8_t **data, size_t *size, char *err,
 		       size_t errsize)
 {
 	*data = NULL;
 	*size = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return false;
-	}
 	struct stat st;
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		snprintf(err, errsize, "%s: %s", path,
-			 S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-		close(fd);
+	int fd = open_input(path, &st, err, errsize);
+	if (fd < 0)
 		return false;
-	}
 	/* a pipe or device has no size: grow as we read */
 	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
 	if (cap > XS_MAX_INPUT + 1) {
@@ -142,18 +151,10 @@ bool xs_tool_map_file(const char *path, const uint8_t **data, size_t *size, bool
 	*data = NULL;
 	*size = 0;
 	*mapped = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return false;
-	}
 	struct stat st;
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		snprintf(err, errsize, "%s: %s", path,
-			 S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-		close(fd);
+	int fd = open_input(path, &st, err, errsize);
+	if (fd < 0)
 		return false;
-	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((uint64_t)st.st_size > XS_MAX_INPUT) {
 			snprintf(err, errsize, "%s: file too large", path);

@@ -20,38 +20,7 @@
 #include <xsplice/symtab.h>
 #include <xsplice/tramp.h>
 
-static char shared_dir[4096];
-
-static void find_shared(void)
-{
-	const char *env = getenv("XS_SHARED");
-	if (env && *env) {
-		snprintf(shared_dir, sizeof(shared_dir), "%s", env);
-		return;
-	}
-	char src[2048];
-	snprintf(src, sizeof(src), "%s", __FILE__);
-	char *p = strstr(src, "test/unit/");
-	if (p)
-		*p = 0;
-	snprintf(shared_dir, sizeof(shared_dir), "%s%s../shared", src, src[0] ? "" : "./");
-}
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (set XS_SHARED to the shared directory)", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc((size_t)n);
-	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return b;
-}
+#include "shared_files.h"
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -62,9 +31,9 @@ static int cmp_u64(const void *a, const void *b)
 static void check_image(const char *arch, uint16_t want_machine)
 {
 	char path[8192];
-	snprintf(path, sizeof(path), "%s/xen/%s/xen-syms", shared_dir, arch);
+	snprintf(path, sizeof(path), "%s/xen/%s/xen-syms", xs_test_shared_dir(), arch);
 	size_t size;
-	uint8_t *img = slurp(path, &size);
+	uint8_t *img = xs_test_slurp(path, &size);
 
 	uint32_t nsyms;
 	size_t strbytes;
@@ -195,7 +164,6 @@ static void test_arm64(void **state)
 
 int main(void)
 {
-	find_shared();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_64),
 		cmocka_unit_test(test_arm64),

@@ -62,39 +62,7 @@ XSPLICE_HOST_BUILD_ID("2bb48323ee6867c1ed482c4b623a2f4713c258f5")
 
 /* ---- files --------------------------------------------------------------- */
 
-static char shared_dir[4096];
-
-static void find_shared(void)
-{
-	const char *env = getenv("XS_SHARED");
-	if (env && *env) {
-		snprintf(shared_dir, sizeof(shared_dir), "%s", env);
-		return;
-	}
-	/* <src>/test/unit/test_payload.c -> <src>/../shared */
-	char src[2048];
-	snprintf(src, sizeof(src), "%s", __FILE__);
-	char *p = strstr(src, "test/unit/");
-	if (p)
-		*p = 0;
-	snprintf(shared_dir, sizeof(shared_dir), "%s%s../shared", src, src[0] ? "" : "./");
-}
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s (set XS_SHARED to the shared directory)", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc((size_t)n + 1);
-	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return b;
-}
+#include "shared_files.h"
 
 /* ---- the independent raw reader ------------------------------------------ */
 
@@ -187,9 +155,9 @@ static void test_xen_payloads(void **state)
 	for (size_t k = 0; k < sizeof(xen) / sizeof(xen[0]); k++) {
 		const struct xen_payload *x = &xen[k];
 		char path[8192];
-		snprintf(path, sizeof(path), "%s/xen/%s/%s.livepatch", shared_dir, x->arch, x->file);
+		snprintf(path, sizeof(path), "%s/xen/%s/%s.livepatch", xs_test_shared_dir(), x->arch, x->file);
 		size_t size;
-		uint8_t *f = slurp(path, &size);
+		uint8_t *f = xs_test_slurp(path, &size);
 		struct xs_object o;
 		struct xs_diag d;
 		xs_status st = xs_object_parse(&o, f, size, 0, &d);
@@ -273,9 +241,9 @@ static void test_xen_image_build_id(void **state)
 	static const char *const arches[2][2] = {{"x86_64", XEN_X86}, {"arm64", XEN_ARM}};
 	for (int a = 0; a < 2; a++) {
 		char path[8192];
-		snprintf(path, sizeof(path), "%s/xen/%s/xen-syms", shared_dir, arches[a][0]);
+		snprintf(path, sizeof(path), "%s/xen/%s/xen-syms", xs_test_shared_dir(), arches[a][0]);
 		size_t size;
-		uint8_t *f = slurp(path, &size);
+		uint8_t *f = xs_test_slurp(path, &size);
 		const uint8_t *id;
 		size_t len;
 		assert_int_equal(xs_elf_image_build_id(f, size, &id, &len), XS_OK);
@@ -291,9 +259,9 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	char path[8192];
-	snprintf(path, sizeof(path), "%s/xen/x86_64/xen_hello_world.livepatch", shared_dir);
+	snprintf(path, sizeof(path), "%s/xen/x86_64/xen_hello_world.livepatch", xs_test_shared_dir());
 	size_t size;
-	uint8_t *orig = slurp(path, &size);
+	uint8_t *orig = xs_test_slurp(path, &size);
 	uint8_t *f = malloc(size);
 	uint32_t fs = raw_find(orig, ".livepatch.funcs");
 	struct xs_elf64_shdr sh = raw_shdr(orig, fs);
@@ -335,7 +303,7 @@ static void test_macros(void **state)
 {
 	(void)state;
 	size_t size;
-	uint8_t *img = slurp("/proc/self/exe", &size);
+	uint8_t *img = xs_test_slurp("/proc/self/exe", &size);
 	uint32_t nsec;
 	uint16_t machine;
 	assert_int_equal(xs_elf_image_check(img, size, &machine, &nsec, NULL), XS_OK);
@@ -426,9 +394,9 @@ static void test_macros(void **state)
 	xs_build_id_hex(id, len, hex, sizeof(hex));
 	assert_string_equal(hex, XEN_X86);
 	char xen_path[8192];
-	snprintf(xen_path, sizeof(xen_path), "%s/xen/x86_64/xen_hello_world.livepatch", shared_dir);
+	snprintf(xen_path, sizeof(xen_path), "%s/xen/x86_64/xen_hello_world.livepatch", xs_test_shared_dir());
 	size_t xsize;
-	uint8_t *xf = slurp(xen_path, &xsize);
+	uint8_t *xf = xs_test_slurp(xen_path, &xsize);
 	struct xs_elf64_shdr xd = raw_shdr(xf, raw_find(xf, ".livepatch.xen_depends"));
 	assert_int_equal(xd.sh_size, dep.size);
 	assert_memory_equal(xf + xd.sh_offset, dep.data, dep.size);
@@ -457,7 +425,6 @@ static void test_notes(void **state)
 
 int main(void)
 {
-	find_shared();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xen_payloads),
 		cmocka_unit_test(test_xen_image_build_id),
