@@ -32,6 +32,8 @@ enum {
 	XS_SYMF_DISCARDED = 1u << 1, /* local symbol of a discarded section */
 	XS_SYMF_GOT = 1u << 2,       /* local with a GOT slot in sym_got */
 	XS_SYMF_IFUNC = 1u << 3,     /* STT_GNU_IFUNC */
+	/* set by resolve: S is final - kept, and local or a defined global */
+	XS_SYMF_PLAIN = 1u << 4,
 };
 
 struct xs_link_global {

@@ -207,43 +207,69 @@ xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, 
 
 	for (uint32_t i = 0; i < lk->nobj; i++) {
 		struct xs_link_obj *l = &lk->lo[i];
+		if (lk->objs[i].nsyms) { /* STN_UNDEF: S = 0 */
+			l->sym_value[0] = 0;
+			l->sym_flags[0] |= XS_SYMF_PLAIN;
+		}
 		for (uint32_t k = 1; k < lk->objs[i].nsyms; k++) {
 			uint32_t gi = l->sym_global[k];
+			bool plain = !(l->sym_flags[k] & XS_SYMF_DISCARDED);
 			if (gi) {
 				l->sym_value[k] = lk->globals[gi - 1].value;
-				continue;
+				plain = plain && lk->globals[gi - 1].resolved_defined;
+			} else {
+				bool def;
+				l->sym_value[k] = sym_addr(lk, i, k, &def);
 			}
-			bool def;
-			l->sym_value[k] = sym_addr(lk, i, k, &def);
+			l->sym_flags[k] = (uint8_t)((l->sym_flags[k] & ~XS_SYMF_PLAIN) |
+						    (plain ? XS_SYMF_PLAIN : 0));
 		}
 	}
 	lk->state = XS_LS_RESOLVED;
 	return XS_OK;
 }
 
-static void copy_sections(struct xs_link *lk)
+/* sec_state's mark, inside xs_link_relocate only: the section's bytes were copied */
+#define XS_SEC_COPIED 0x80u
+
+/* Copy (or clear) one placed section's bytes into its writable memory. */
+static void copy_section(struct xs_link *lk, uint32_t i, uint32_t sec)
+{
+	const struct xs_object *o = &lk->objs[i];
+	struct xs_link_obj *l = &lk->lo[i];
+	uint8_t st = l->sec_state[sec];
+	if (!sec_live(st) || !l->sec_w[sec])
+		return;
+	l->sec_state[sec] = (uint8_t)(st | XS_SEC_COPIED);
+	struct xs_section s;
+	xs_object_section(o, sec, &s);
+	const uint8_t *src = xs_object_section_data(o, sec);
+	if (s.type == XS_SHT_NOBITS || !src) {
+		/* fresh anonymous memory need not be touched (a huge .bss) */
+		if (!(st == XS_SEC_REGION && (lk->opt.flags & XS_LINK_ZEROED_REGIONS)))
+			memset(l->sec_w[sec], 0, (size_t)s.size);
+	} else
+		memcpy(l->sec_w[sec], src, (size_t)s.size);
+	if (st == XS_SEC_REGION && xs_strcmp(s.name, ".eh_frame") == 0)
+		memset(l->sec_w[sec] + s.size, 0, 4);
+}
+
+/* Copy the placed sections not copied yet, and drop every XS_SEC_COPIED mark. */
+static void copy_rest(struct xs_link *lk)
 {
 	for (uint32_t i = 0; i < lk->nobj; i++) {
-		const struct xs_object *o = &lk->objs[i];
-		struct xs_link_obj *l = &lk->lo[i];
-		for (uint32_t sec = 1; sec < o->shnum; sec++) {
-			uint8_t st = l->sec_state[sec];
-			if (!sec_live(st) || !l->sec_w[sec])
-				continue;
-			struct xs_section s;
-			xs_object_section(o, sec, &s);
-			const uint8_t *src = xs_object_section_data(o, sec);
-			if (s.type == XS_SHT_NOBITS || !src) {
-				/* fresh anonymous memory need not be touched (a huge .bss) */
-				if (!(st == XS_SEC_REGION && (lk->opt.flags & XS_LINK_ZEROED_REGIONS)))
-					memset(l->sec_w[sec], 0, (size_t)s.size);
-			}
-			else
-				memcpy(l->sec_w[sec], src, (size_t)s.size);
-			if (st == XS_SEC_REGION && xs_strcmp(s.name, ".eh_frame") == 0)
-				memset(l->sec_w[sec] + s.size, 0, 4);
+		uint8_t *state = lk->lo[i].sec_state;
+		for (uint32_t sec = 1; sec < lk->objs[i].shnum; sec++) {
+			if (!(state[sec] & XS_SEC_COPIED))
+				copy_section(lk, i, sec);
+			state[sec] = (uint8_t)(state[sec] & ~XS_SEC_COPIED);
 		}
 	}
+}
+
+/* What is not a section: common symbols, the GOT, the stubs - cleared. */
+static void clear_synthetic(struct xs_link *lk)
+{
 	struct xs_link_region *ro = &lk->region[XS_REGION_RODATA], *t = &lk->region[XS_REGION_TEXT];
 	struct xs_link_region *dt = &lk->region[XS_REGION_DATA];
 	for (uint32_t gi = 0; lk->ncommon && !(lk->opt.flags & XS_LINK_ZEROED_REGIONS) &&
@@ -318,7 +344,9 @@ static uint8_t row_class(const struct xs_howto *h, bool fault_injection)
 /* What the loop caches per relocation type: the class, and X's range. */
 struct row_cache {
 	uint32_t type;
-	uint8_t cls; /* 0: empty */
+	uint8_t cls;   /* 0: empty */
+	uint8_t size;  /* the unit's bytes */
+	uint8_t pcrel; /* ROW_PLAIN: S + A - P (else S + A) */
 	int64_t lo, hi;
 };
 
@@ -327,6 +355,8 @@ static void row_cache_fill(struct row_cache *c, const struct xs_howto *h, uint32
 {
 	c->type = type;
 	c->cls = row_class(h, fault_injection);
+	c->size = (uint8_t)h->size;
+	c->pcrel = h->expr == XS_EXPR_S_A_P;
 	/* whole-unit rows have r_shift 0: the engine's range of X is exact */
 	xs_howto_range(h, &c->lo, &c->hi);
 }
@@ -354,6 +384,39 @@ static xs_status reloc_fail(const struct xs_link *lk, struct xs_diag *d, xs_stat
 		xs_link_diag_reloc(lk, d, obj, sec, r->offset, r->sym, what);
 	}
 	return st;
+}
+
+/*
+ * The plain rows of one relocation section, rows [j, n): applied while they
+ * are ROW_PLAIN against an XS_SYMF_PLAIN symbol and X is in range; returns
+ * the index of the first row that is not (n when all were), which the
+ * caller's full path then handles. Few live values, so they stay in
+ * registers: the row, its cache entry, the symbol's flags and value, one
+ * store.
+ */
+static uint64_t plain_rows(const uint8_t *rows, uint64_t j, uint64_t n,
+			   const struct row_cache *cache, const uint8_t *sym_flags,
+			   const uint64_t *sym_value, uint8_t *w, uint64_t base)
+{
+	for (; j < n; j++) {
+		const uint8_t *row = rows + j * sizeof(struct xs_elf64_rela);
+		uint64_t off = xs_load_le(row, 8), info = xs_load_le(row + 8, 8);
+		uint64_t addend = xs_load_le(row + 16, 8);
+		uint32_t type = (uint32_t)XS_ELF64_R_TYPE(info), sym = (uint32_t)XS_ELF64_R_SYM(info);
+		const struct row_cache *rc = &cache[type & 31];
+		if (rc->type != type || rc->cls != ROW_PLAIN || !(sym_flags[sym] & XS_SYMF_PLAIN))
+			break;
+		uint64_t x = sym_value[sym] + addend - (rc->pcrel ? base + off : 0);
+		if ((int64_t)x < rc->lo || (int64_t)x > rc->hi)
+			break;
+		if (rc->size == 8)
+			xs_store_le(w + off, x, 8);
+		else if (rc->size == 4)
+			xs_store_le(w + off, x, 4);
+		else
+			xs_store_le(w + off, x, rc->size);
+	}
+	return j;
 }
 
 static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
@@ -386,12 +449,15 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 	 * after every store.
 	 */
 	const uint8_t *sym_flags = l->sym_flags;
-	const uint32_t *sym_global = l->sym_global;
 	const uint64_t *sym_value = l->sym_value;
-	const struct xs_link_global *globals = lk->globals;
-	uint64_t applied = 0; /* plain rows; added to relocs_applied before anything reads it */
 
 	for (uint64_t j = 0; j < n; j++) {
+		if (!fault_injection) {
+			uint64_t k = plain_rows(rows, j, n, cache, sym_flags, sym_value, w, base);
+			lk->relocs_applied += k - j;
+			if ((j = k) == n)
+				break;
+		}
 		struct xs_elf64_rela raw;
 		xs_memcpy(&raw, rows + j * sizeof(raw), sizeof(raw));
 		struct xs_rela r = { .offset = raw.r_offset, .type = XS_ELF64_R_TYPE(raw.r_info),
@@ -400,24 +466,6 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		struct row_cache *rc = &cache[r.type & 31];
 		if (!rc->cls || rc->type != r.type)
 			row_cache_fill(rc, h, r.type, fault_injection);
-		if (rc->cls == ROW_PLAIN) {
-			/* a kept symbol that is defined (else: the full path below) */
-			uint8_t sf = sym_flags[r.sym];
-			uint32_t gi = sym_global[r.sym];
-			bool kept = !(sf & XS_SYMF_DISCARDED);
-			if (kept && (!gi || globals[gi - 1].resolved_defined)) {
-				uint64_t x = sym_value[r.sym] + (uint64_t)r.addend;
-				if (h->expr == XS_EXPR_S_A_P)
-					x -= base + r.offset;
-				if ((int64_t)x >= rc->lo && (int64_t)x <= rc->hi) {
-					applied++;
-					xs_store_le(w + r.offset, x, h->size);
-					continue;
-				}
-			}
-		}
-		lk->relocs_applied += applied;
-		applied = 0;
 		if (h->expr == XS_EXPR_NONE && !(h->flags & (XS_HOWTO_TLS | XS_HOWTO_UNSUPPORTED)))
 			continue;
 		xs_status st = XS_OK;
@@ -539,29 +587,40 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		xs_howto_write(h, place, &res);
 	}
-	lk->relocs_applied += applied;
 	return XS_OK;
 }
 
+/*
+ * Each section is copied right before its relocations are applied, so that
+ * the rows write to lines the copy has just brought into the cache (copying
+ * all 4.8 MB of capstone first left its first sections out of L2 by the time
+ * their rows ran); sections without relocations are copied after.
+ */
 xs_status xs_link_relocate(struct xs_link *lk, struct xs_diag *d)
 {
 	if (lk->state != XS_LS_RESOLVED)
 		return fail(d, XS_E_STATE, "xs_link_relocate: resolve first");
-	copy_sections(lk);
+	clear_synthetic(lk);
 	fill_got(lk);
 	lk->relocs_applied = 0;
-	for (uint32_t i = 0; i < lk->nobj; i++) {
+	xs_status st = XS_OK;
+	for (uint32_t i = 0; i < lk->nobj && st == XS_OK; i++) {
 		const struct xs_object *o = &lk->objs[i];
+		const uint8_t *state = lk->lo[i].sec_state;
 		for (uint32_t sec = 1; sec < o->shnum; sec++) {
 			struct xs_section s;
 			xs_object_section(o, sec, &s);
-			if (s.type != XS_SHT_RELA || !sec_live(lk->lo[i].sec_state[s.info]))
+			if (s.type != XS_SHT_RELA || !sec_live(state[s.info] & ~XS_SEC_COPIED))
 				continue;
-			xs_status st = reloc_section(lk, i, sec, &s, d);
-			if (st)
-				return st;
+			if (!(state[s.info] & XS_SEC_COPIED))
+				copy_section(lk, i, s.info);
+			if ((st = reloc_section(lk, i, sec, &s, d)) != XS_OK)
+				break;
 		}
 	}
+	copy_rest(lk); /* also on failure: the marks must not outlive this call */
+	if (st)
+		return st;
 	lk->state = XS_LS_RELOCATED;
 	return XS_OK;
 }
