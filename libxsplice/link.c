@@ -157,7 +157,8 @@ xs_status xs_link_set_workspace(struct xs_link *lk, void *ws, size_t ws_size, st
 		return fail(d, XS_E_STATE, "xs_link_set_workspace: not right after init");
 	if (!ws || ((uintptr_t)ws & 7) || ws_size < lk->ws_needed)
 		return fail(d, XS_E_NO_SPACE, "link workspace missing, misaligned or too small");
-	memset(ws, 0, lk->ws_needed);
+	/* everything but the stub table, which is carved last (below) */
+	memset(ws, 0, lk->ws_needed - xs_align_up(sizeof(struct xs_link_stub) * lk->nstub_cap, 8));
 	struct carve c = { ws, ws_size };
 	lk->ws = ws;
 	lk->ws_size = ws_size;
@@ -181,8 +182,15 @@ xs_status xs_link_set_workspace(struct xs_link *lk, void *ws, size_t ws_size, st
 	lk->global_hash = take(&c, 4 * (size_t)lk->global_cap);
 	struct xs_link_group *groups = take(&c, sizeof(struct xs_link_group) * ngroups);
 	lk->group_hash = take(&c, 4 * (size_t)lk->ngroup_cap);
-	lk->stubs = take(&c, sizeof(struct xs_link_stub) * lk->nstub_cap);
 	lk->stub_hash = take(&c, 4 * (size_t)scap);
+	/*
+	 * Last, and not cleared: an entry is written whole when a stub is
+	 * added and read only through stub_hash. One entry per branch that
+	 * might be far (28k on capstone) while a few hundred are used - the
+	 * pages of the rest are never touched, so a host that gives fresh
+	 * memory does not pay for them (0.9 MB of resident memory there).
+	 */
+	lk->stubs = take(&c, sizeof(struct xs_link_stub) * lk->nstub_cap);
 	if (!lk->globals || !lk->global_hash || !lk->group_hash || !lk->stub_hash ||
 	    (ngroups && !groups) || (lk->nstub_cap && !lk->stubs))
 		return fail(d, XS_E_NO_SPACE, "link workspace too small");

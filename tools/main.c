@@ -187,6 +187,17 @@ void xs_tool_release_file(const uint8_t *data, size_t size, bool mapped)
 		free((void *)(uintptr_t)data);
 }
 
+void xs_tool_drop_file_pages(const uint8_t *data, size_t size, bool mapped)
+{
+	/*
+	 * A private read-only file mapping: MADV_DONTNEED only drops this
+	 * process's page-table entries; a later read faults the same bytes
+	 * back from the page cache. Best effort.
+	 */
+	if (mapped)
+		(void)madvise((void *)(uintptr_t)data, size, MADV_DONTNEED);
+}
+
 bool xs_tool_parse_u64(const char *s, uint64_t *v)
 {
 	if (!s || !s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))

@@ -36,6 +36,8 @@ bool xs_tool_read_file(const char *path, uint8_t **data, size_t *size, char *err
 bool xs_tool_map_file(const char *path, const uint8_t **data, size_t *size, bool *mapped,
 		      char *err, size_t errsize);
 void xs_tool_release_file(const uint8_t *data, size_t size, bool mapped);
+/* After use: give back the resident pages of a mapped file (it stays mapped). */
+void xs_tool_drop_file_pages(const uint8_t *data, size_t size, bool mapped);
 
 /* A whole-string unsigned number (decimal, 0x hex, 0 octal); false on anything else. */
 bool xs_tool_parse_u64(const char *s, uint64_t *v);

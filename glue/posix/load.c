@@ -277,18 +277,10 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 		goto fail;
 	}
 	/*
-	 * Planning clears and fills the whole workspace (1.3 MB on capstone):
-	 * fault its pages in with one call rather than one fault per 4 KiB.
-	 * Best effort (Linux 5.14+); only the whole pages of a large block,
-	 * which malloc serves from a mapping of its own.
+	 * calloc's large blocks are fresh zero pages: the part of the workspace
+	 * that planning clears is faulted in as it is cleared, the stub table's
+	 * unused tail (most of it) never (xs_link_set_workspace).
 	 */
-	if (ws_size >= ((size_t)128 << 10)) {
-		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-		uintptr_t lo = ((uintptr_t)img->ws + page - 1) & ~(page - 1);
-		uintptr_t hi = ((uintptr_t)img->ws + ws_size) & ~(page - 1);
-		if (hi > lo)
-			(void)madvise((void *)lo, hi - lo, 23 /* MADV_POPULATE_WRITE */);
-	}
 	if ((s = xs_link_plan(&img->link, img->ws, ws_size, d)) != XS_OK)
 		goto fail;
 	if (opt->near_lo < opt->near_hi)
