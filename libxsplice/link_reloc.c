@@ -344,6 +344,7 @@ static uint8_t row_class(const struct xs_howto *h, bool fault_injection)
 /* What the loop caches per relocation type: the class, and X's range. */
 struct row_cache {
 	uint32_t type;
+	uint32_t plain_type; /* type when cls is ROW_PLAIN, else UINT32_MAX (no type) */
 	uint8_t cls;   /* 0: empty */
 	uint8_t size;  /* the unit's bytes */
 	uint8_t pcrel; /* ROW_PLAIN: S + A - P (else S + A) */
@@ -355,6 +356,7 @@ static void row_cache_fill(struct row_cache *c, const struct xs_howto *h, uint32
 {
 	c->type = type;
 	c->cls = row_class(h, fault_injection);
+	c->plain_type = c->cls == ROW_PLAIN ? type : UINT32_MAX;
 	c->size = (uint8_t)h->size;
 	c->pcrel = h->expr == XS_EXPR_S_A_P;
 	/* whole-unit rows have r_shift 0: the engine's range of X is exact */
@@ -404,7 +406,7 @@ static uint64_t plain_rows(const uint8_t *rows, uint64_t j, uint64_t n,
 		uint64_t addend = xs_load_le(row + 16, 8);
 		uint32_t type = (uint32_t)XS_ELF64_R_TYPE(info), sym = (uint32_t)XS_ELF64_R_SYM(info);
 		const struct row_cache *rc = &cache[type & 31];
-		if (rc->type != type || rc->cls != ROW_PLAIN || !(sym_flags[sym] & XS_SYMF_PLAIN))
+		if (rc->plain_type != type || !(sym_flags[sym] & XS_SYMF_PLAIN))
 			break;
 		uint64_t x = sym_value[sym] + addend - (rc->pcrel ? base + off : 0);
 		if ((int64_t)x < rc->lo || (int64_t)x > rc->hi)
@@ -442,6 +444,8 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 	/* row_class per type, cached by the type's low bits (types repeat) */
 	struct row_cache cache[32];
 	xs_memset(cache, 0, sizeof(cache));
+	for (unsigned k = 0; k < 32; k++)
+		cache[k].plain_type = UINT32_MAX; /* r_type UINT32_MAX has no row: never plain */
 	bool fault_injection = lk->opt.fail_at_reloc != 0;
 	/*
 	 * The per-symbol arrays in locals: stores through place (uint8_t *)
