@@ -213,10 +213,11 @@ xs_status xs_link_resolve(struct xs_link *lk, xs_resolve_fn resolve, void *ctx, 
 		}
 		for (uint32_t k = 1; k < lk->objs[i].nsyms; k++) {
 			uint32_t gi = l->sym_global[k];
+			/* a local: kept; a global (resolved by name): defined */
 			bool plain = !(l->sym_flags[k] & XS_SYMF_DISCARDED);
 			if (gi) {
 				l->sym_value[k] = lk->globals[gi - 1].value;
-				plain = plain && lk->globals[gi - 1].resolved_defined;
+				plain = lk->globals[gi - 1].resolved_defined;
 			} else {
 				bool def;
 				l->sym_value[k] = sym_addr(lk, i, k, &def);
@@ -490,7 +491,8 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		struct xs_reloc_vals v = { .S = l->sym_value[r.sym], .A = r.addend,
 					   .P = base + r.offset, .GOT = got };
 		uint32_t gi = l->sym_global[r.sym];
-		bool defined = gi ? lk->globals[gi - 1].resolved_defined : (sf & XS_SYMF_DEFINED);
+		/* a global's XS_SYMF_PLAIN is its resolved_defined (resolve) */
+		bool defined = gi ? (sf & XS_SYMF_PLAIN) != 0 : (sf & XS_SYMF_DEFINED) != 0;
 		if (sf & XS_SYMF_IFUNC)
 			defined = false; /* its address is the resolver's, never relax to it */
 		bool has_got = false;
@@ -519,7 +521,7 @@ static xs_status reloc_section(struct xs_link *lk, uint32_t i, uint32_t rsec,
 		}
 		uint8_t *place = w + r.offset;
 		lk->relocs_applied++;
-		if (gi && !lk->globals[gi - 1].resolved_defined) {
+		if (gi && !(sf & XS_SYMF_PLAIN)) {
 			/* an undefined weak reference (resolve refused the rest) */
 			if (arch->weak_undef_branch_insn && (h->flags & XS_HOWTO_BRANCH) &&
 			    h->size == 4) {
