@@ -88,31 +88,106 @@ static bool addressed(const struct xs_sym *s)
 }
 
 /*
- * The name hash: the length first, then eight bytes a step (one multiply
- * and xorshift per word; C++ names average ~80 bytes). The top byte holds
- * the length (255: 255 or more), so equal slot hashes mean equal lengths and
- * names_equal can compare that many bytes at once. Reads only up to the NUL.
+ * The length of a name, a word at a time (musl's strlen): the reads are
+ * aligned, so those past the NUL stay in its page and cannot fault, but
+ * they may read bytes beyond the caller's object, which ASan must not
+ * instrument. The bytes of the first word before s are forced non-zero.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+typedef uint64_t __attribute__((__may_alias__)) xs_word;
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+__attribute__((no_sanitize("address"))) static inline size_t name_len(const char *s)
+{
+	uintptr_t off = (uintptr_t)s & 7;
+	const xs_word *w = (const xs_word *)(const void *)(s - off);
+	uint64_t v = *w | (((uint64_t)1 << (8 * off)) - 1), z;
+	while (!(z = (v - ONES) & ~v & HIGHS))
+		v = *++w;
+	return (size_t)((const char *)w - s) + (size_t)(__builtin_ctzll(z) >> 3);
+}
+#else
+#define name_len xs_strlen
+#endif
+
+/*
+ * One mixing step of the name hash: the 128-bit product of a and b folded
+ * to 64 bits (wyhash's "mum"), sixteen bytes of name per multiply.
+ */
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t h = (a ^ (b >> 29)) * 0xff51afd7ed558ccdull;
+	return (h ^ (h >> 32) ^ b) * 0xc4ceb9fe1a85ec53ull;
+#endif
+}
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+	xs_memcpy(&w, p, 8);
+	return w;
+}
+
+/* The n < 8 bytes at p as one zero-padded little-endian word. */
+static uint64_t load_short(const char *p, size_t n)
+{
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return w;
+}
+
+/* The last r (1..8) bytes before end, as bytes 0..r-1 of a word; end - 8 must be readable. */
+static inline uint64_t load_tail(const char *end, size_t r)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return load8(end - 8) >> (8 * (8 - r));
+#else
+	return load_short(end - r, r);
+#endif
+}
+
+/*
+ * The name hash: the length, then sixteen bytes a step; the last 1-15
+ * bytes are read as words ending at the NUL, never past it. The top byte
+ * holds the length (255: 255 or more), so equal slot hashes mean equal
+ * lengths and names_equal compares that many bytes with one memcmp.
  */
 #define HASH_LEN(h) ((h) >> 24)
+#define K0 0xa0761d6478bd642full
+#define K1 0xe7037ed1a0b428dbull
+#define K2 0x8ebc6af09c88c6e3ull
+
+static inline uint32_t hash_name_n(const char *s, size_t n)
+{
+	uint64_t h = K0 ^ n, a = 0, b = 0;
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16)
+		h = mix(load8(s + i) ^ K1, load8(s + i + 8) ^ h);
+	size_t r = n - i; /* 0..15 */
+	if (n >= 16 || (n >= 8 && r)) {
+		if (r > 8) {
+			a = load8(s + i);
+			b = load_tail(s + n, r - 8);
+		} else if (r) {
+			a = load_tail(s + n, r);
+		}
+	} else {
+		a = load_short(s, n); /* n < 8 */
+	}
+	h = mix(a ^ K1, b ^ h);
+	h = mix(h ^ K2, n ^ K1);
+	return ((uint32_t)h & 0x00ffffffu) | ((uint32_t)(n < 255 ? n : 255) << 24);
+}
 
 static uint32_t hash_name(const char *s)
 {
-	size_t n = 0, i = 0;
-	while (s[n])
-		n++;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-	for (; i + 8 <= n; i += 8) {
-		xs_memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	for (w = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * (i & 7));
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	h ^= h >> 32;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return ((uint32_t)h & 0x00ffffffu) | ((uint32_t)(n < 255 ? n : 255) << 24);
+	return hash_name_n(s, name_len(s));
 }
 
 /* Byte-wise name equality. */
@@ -123,7 +198,7 @@ static bool same_name(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* a and b hash to h: both are HASH_LEN(h) bytes long unless that is 255. */
+/* a (the table's) and b hash to h: both are HASH_LEN(h) bytes long unless that is 255. */
 static bool names_equal(const char *a, const char *b, uint32_t h)
 {
 	uint32_t n = HASH_LEN(h);
@@ -485,20 +560,11 @@ static void diag_sym(struct xs_diag *d, xs_status st, const char *name)
 	xs_strlcpy(d->symbol_name, name, sizeof(d->symbol_name));
 }
 
-xs_status xs_symtab_lookup(const struct xs_symtab *t, const char *name, uint32_t flags,
-			   uint32_t *index, struct xs_diag *d)
+/* Everything but a unique plain name: file#name, flags, ambiguity, not found. */
+__attribute__((noinline)) static xs_status lookup_slow(const struct xs_symtab *t,
+						       const char *name, uint32_t flags,
+						       uint32_t *index, struct xs_diag *d)
 {
-	if (!t || !name || !index)
-		return XS_E_INVALID_ARG;
-	if (!t->finished)
-		return XS_E_STATE;
-	if (!flags) { /* fast path: a unique plain name, one slot and one string compare */
-		const struct xs_symtab_slot *sl = find_slot(t, name, hash_name(name));
-		if (sl->name && !(sl->first & SLOT_MULTI)) {
-			*index = SLOT_FIRST(sl) - 1;
-			return XS_OK;
-		}
-	}
 	char buf[256];
 	struct query q;
 	parse_query(t, name, flags, &q, buf, sizeof(buf));
@@ -566,6 +632,42 @@ xs_status xs_symtab_lookup(const struct xs_symtab *t, const char *name, uint32_t
 		}
 	}
 	return XS_E_AMBIGUOUS_SYMBOL;
+}
+
+/*
+ * The fast path, a unique plain name: the query is read twice (its length
+ * a word at a time, then the hash), then one slot (rarely two) and one
+ * memcmp of the known length against the table's copy. Its loads form a
+ * chain of three cache misses (query, slot, table name), so the fewer
+ * instructions around them, the more lookups a caller's loop overlaps.
+ * Anything else (flags, file#name, duplicates, not found) is lookup_slow's.
+ */
+xs_status xs_symtab_lookup(const struct xs_symtab *t, const char *name, uint32_t flags,
+			   uint32_t *index, struct xs_diag *d)
+{
+	if (!t || !name || !index)
+		return XS_E_INVALID_ARG;
+	if (!t->finished)
+		return XS_E_STATE;
+	if (!flags) {
+		size_t n = name_len(name);
+		uint32_t h = hash_name_n(name, n), mask = t->slot_cap - 1;
+		for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+			const struct xs_symtab_slot *sl = &t->slots[i];
+			if (!sl->name)
+				break;
+			if (sl->hash != h)
+				continue;
+			/* equal hashes: equal lengths below 255; above, the table's is checked */
+			if ((n >= 255 && name_len(sl->name) != n) || memcmp(sl->name, name, n) != 0)
+				continue;
+			if (sl->first & SLOT_MULTI)
+				break;
+			*index = SLOT_FIRST(sl) - 1;
+			return XS_OK;
+		}
+	}
+	return lookup_slow(t, name, flags, index, d);
 }
 
 /*

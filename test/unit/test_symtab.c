@@ -2,9 +2,12 @@
 /*
  * Symbol tables: file#symbol, ambiguity, address lookup at the edges,
  * payload exports (duplicates refused, all or nothing, unexport), copying,
- * memory limits, and a large table (hash quality, timing printed).
+ * memory limits, name-hash edges (colliding hashes, every length 0..300,
+ * long names, queries at every alignment and at the end of a page), and a
+ * large table (hash quality, timing printed).
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -247,6 +252,132 @@ static void test_copy_and_limits(void **state)
 	free(mem);
 }
 
+/*
+ * The name index keeps 24 bits of hash and the length in each slot: among
+ * 60,000 names of one length about C(60000, 2) / 2^24 = 107 pairs share a
+ * slot hash, so a lookup must confirm the name, never trust the hash; and
+ * every length from 0 to 300 (the length field saturates at 255), names
+ * that differ only in their first, middle or last byte, exported and
+ * unexported on top (backward-shift deletion inside long clusters).
+ */
+#define NCOLL 60000u
+#define NLEN 301u
+
+static void query_ok(const struct xs_symtab *t, const char *name, uint32_t want)
+{
+	uint32_t i = UINT32_MAX;
+	xs_status st = xs_symtab_lookup(t, name, 0, &i, NULL);
+	if (st != XS_OK || i != want)
+		fail_msg("lookup of '%.40s' (%zu bytes): status %d, index %u, want %u", name,
+			 strlen(name), (int)st, i, want);
+}
+
+static void test_name_edges(void **state)
+{
+	(void)state;
+	const uint32_t max = NCOLL + 3 * NLEN + 2000;
+	size_t size;
+	void *mem = mem_for(max, 0, &size);
+	struct xs_symtab t;
+	assert_int_equal(xs_symtab_init(&t, mem, size, max, 0), XS_OK);
+	char *coll = malloc((size_t)NCOLL * 13);
+	char *lens = malloc((size_t)3 * NLEN * (NLEN + 1));
+	assert_true(coll && lens);
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < NCOLL; k++) {
+		char *nm = coll + (size_t)k * 13;
+		snprintf(nm, 13, "c%011u", k * 7919u);
+		assert_int_equal(n++, add(&t, NULL, nm, XS_STT_FUNC, XS_STB_GLOBAL, 0x1000 + k, 1));
+	}
+	/* lengths 1..300 three ways: differing in the first, a middle, the last byte */
+	uint32_t first_len = n;
+	for (uint32_t l = 1; l < NLEN; l++) {
+		for (uint32_t v = 0; v < 3; v++) {
+			char *nm = lens + ((size_t)l * 3 + v) * (NLEN + 1);
+			memset(nm, 'x', l);
+			nm[l] = 0;
+			nm[v == 0 ? 0 : v == 1 ? l / 2 : l - 1] = (char)('A' + v);
+			if (l == 1 && v)
+				nm[0] = (char)('a' + v); /* one byte: all three positions coincide */
+			add(&t, NULL, nm, XS_STT_FUNC, XS_STB_GLOBAL, 0x100000 + n, 1);
+			n++;
+		}
+	}
+	assert_int_equal(xs_symtab_finish(&t), XS_OK);
+	for (uint32_t k = 0; k < NCOLL; k++) {
+		char q[16];
+		snprintf(q, sizeof(q), "c%011u", k * 7919u); /* the caller's own copy */
+		query_ok(&t, q, k);
+	}
+	char *q = malloc(NLEN + 64);
+	assert_non_null(q);
+	for (uint32_t l = 1; l < NLEN; l++) {
+		for (uint32_t v = 0; v < 3; v++) {
+			const char *nm = lens + ((size_t)l * 3 + v) * (NLEN + 1);
+			uint32_t want = first_len + (l - 1) * 3 + v;
+			for (uint32_t off = 0; off < 16; off++) { /* every alignment of the query */
+				memcpy(q + off, nm, l + 1);
+				query_ok(&t, q + off, want);
+			}
+			/* one byte longer or shorter is another name (none such here) */
+			uint32_t i;
+			memcpy(q, nm, l);
+			q[l] = 'y';
+			q[l + 1] = 0;
+			assert_int_equal(xs_symtab_lookup(&t, q, 0, &i, NULL), XS_E_NOT_FOUND);
+			q[l - 1] = 0;
+			if (l > 1 && xs_symtab_lookup(&t, q, 0, &i, NULL) == XS_OK)
+				assert_int_not_equal(i, want);
+		}
+	}
+	uint32_t i;
+	assert_int_equal(xs_symtab_lookup(&t, "", 0, &i, NULL), XS_E_NOT_FOUND);
+	/* a query ending at the last byte of a page, the next page unmapped */
+	long pg = sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	assert_true(two != MAP_FAILED);
+	assert_int_equal(mprotect(two + pg, (size_t)pg, PROT_NONE), 0);
+	for (uint32_t l = 1; l < NLEN; l += 7) {
+		const char *nm = lens + ((size_t)l * 3 + 2) * (NLEN + 1);
+		char *at = two + pg - (l + 1);
+		memcpy(at, nm, l + 1);
+		query_ok(&t, at, first_len + (l - 1) * 3 + 2);
+	}
+	char *at = two + pg - 1;
+	*at = 0;
+	assert_int_equal(xs_symtab_lookup(&t, at, 0, &i, NULL), XS_E_NOT_FOUND);
+	munmap(two, (size_t)pg * 2);
+	/* exports collide with the host names, then leave: every host name still found */
+	struct xs_sym *ex = calloc(2000, sizeof(*ex));
+	char *exn = malloc((size_t)2000 * 13);
+	assert_true(ex && exn);
+	for (uint32_t k = 0; k < 2000; k++) {
+		snprintf(exn + (size_t)k * 13, 13, "c%011u", k * 7919u + 1);
+		ex[k] = (struct xs_sym){.name = exn + (size_t)k * 13, .value = 0x900000 + k,
+					.size = 1, .type = XS_STT_FUNC, .bind = XS_STB_GLOBAL};
+	}
+	assert_int_equal(xs_symtab_export(&t, 1, ex, 2000, 0, NULL), XS_OK);
+	for (uint32_t k = 0; k < 2000; k++)
+		query_ok(&t, exn + (size_t)k * 13, n + k);
+	assert_int_equal(xs_symtab_unexport(&t, 1), XS_OK);
+	for (uint32_t k = 0; k < 2000; k++)
+		assert_int_equal(xs_symtab_lookup(&t, exn + (size_t)k * 13, 0, &i, NULL),
+				 XS_E_NOT_FOUND);
+	for (uint32_t k = 0; k < NCOLL; k++)
+		query_ok(&t, coll + (size_t)k * 13, k);
+	for (uint32_t l = 1; l < NLEN; l++)
+		for (uint32_t v = 0; v < 3; v++)
+			query_ok(&t, lens + ((size_t)l * 3 + v) * (NLEN + 1),
+				 first_len + (l - 1) * 3 + v);
+	free(ex);
+	free(exn);
+	free(q);
+	free(lens);
+	free(coll);
+	free(mem);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -308,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test(test_copy_and_limits),
+		cmocka_unit_test(test_name_edges),
 		cmocka_unit_test(test_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
