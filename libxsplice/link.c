@@ -538,6 +538,9 @@ static xs_status plan_got_stubs(struct xs_link *lk, struct xs_diag *d)
 			struct xs_section tsh;
 			xs_object_section(o, s.info, &tsh);
 			bool t_exec = (tsh.flags & XS_SHF_EXECINSTR) != 0;
+			/* outside code only GOT rows matter here, and parse counted them */
+			if (!t_exec && !o->got_data)
+				continue;
 			uint64_t n = xs_object_rela_count(o, sec);
 			const uint8_t *rows = o->data + s.offset;
 			for (uint64_t j = 0; j < n; j++) {

@@ -667,6 +667,8 @@ static xs_status check_rela(struct ctx *c, uint32_t i, const struct xs_elf64_shd
 	uint32_t nsyms = o->nsyms;
 	uint32_t last = UINT32_MAX; /* never a row: max_type is below it */
 	uint64_t room = 0;	    /* r_offset must be below it for type last */
+	/* GOT rows outside code: when there are none, planning skips data rows */
+	bool data_target = !(t.sh_flags & XS_SHF_EXECINSTR);
 	for (uint64_t j = 0; j < n; j++) {
 		struct xs_elf64_rela r;
 		xs_memcpy(&r, p + j * RELA_SIZE, sizeof(r));
@@ -681,6 +683,8 @@ static xs_status check_rela(struct ctx *c, uint32_t i, const struct xs_elf64_shd
 						"unknown %s relocation type %u", a->name, type);
 			last = type;
 			room = h->size > t.sh_size ? 0 : t.sh_size - h->size + 1;
+			if (data_target && (h->flags & XS_HOWTO_GOT))
+				o->got_data = 1; /* a row of each run of a type passes here */
 		}
 		if (r.r_offset >= room) {
 			const struct xs_howto *h = xs_arch_howto(a, type);

@@ -71,6 +71,7 @@ struct xs_object {
 	uint32_t strtab;     /* section index of the symbol string table */
 	uint32_t symtab_shndx; /* SHT_SYMTAB_SHNDX section, 0 if none */
 	uint32_t nrelocs;    /* total RELA entries over all sections */
+	uint32_t got_data;   /* 1: a GOT-type row relocates a non-code section */
 };
 
 /*
