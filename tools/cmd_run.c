@@ -112,7 +112,9 @@ int xs_cmd_run(int argc, char **argv)
 		objs[k].data = data;
 	}
 
-	struct xs_posix_load_options opt = {.link_flags = flags, .libs = libs, .nlibs = nlibs};
+	/* the tool never unwinds the program's frames itself: unwind info only if the program can */
+	struct xs_posix_load_options opt = {.link_flags = flags, .libs = libs, .nlibs = nlibs,
+					    .flags = XS_POSIX_LOAD_LAZY_UNWIND};
 	if (far) {
 		/* Beyond rel32 (2 GiB) and B/BL (128 MiB) reach of libc and of us. */
 		uint64_t libc = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "printf");

@@ -17,6 +17,8 @@ void *xs_posix_dso_for_pc(const void *pc);
 
 /* dlsym in libgcc_s.so.1 (opened on first use), NULL if unavailable. */
 void *xs_posix_libgcc_sym(const char *name);
+/* Is libgcc_s.so.1 in the process already (without opening it)? */
+bool xs_posix_libgcc_loaded(void);
 void *xs_posix_libstdcxx_sym(const char *name);
 void *xs_posix_outline_atomic(const char *name); /* outline_atomics.c */
 

@@ -305,6 +305,9 @@ xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object
 	 * The unwinder that C++ and glibc use is libgcc_s's: register there,
 	 * not in a static copy. The core ends each .eh_frame with a zero word.
 	 */
+	if (img->nframes && opt && (opt->flags & XS_POSIX_LOAD_LAZY_UNWIND) && !img->res.unwinds &&
+	    !xs_posix_libgcc_loaded())
+		img->nframes = 0; /* nothing will unwind through them (posix.h) */
 	if (img->nframes) {
 		xs_frame_fn reg = (xs_frame_fn)xs_posix_libgcc_sym("__register_frame");
 		if (!reg)

@@ -257,6 +257,14 @@ static uint64_t builtin(const char *name)
 	return 0;
 }
 
+bool xs_posix_libgcc_loaded(void)
+{
+	void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
 void *xs_posix_libgcc_sym(const char *name)
 {
 	static void *h;
@@ -291,11 +299,25 @@ static bool lookup(void *handle, const char *name, uint64_t *value)
 	return true;
 }
 
+/* Does a reference to name mean the unwinder may walk the referrer's frames? */
+static bool unwinder_user(const char *name)
+{
+	static const char *const prefixes[] = { "_Z", "__cxa_", "__gxx_", "_Unwind_",
+						"__gcc_personality", "backtrace",
+						"__pthread_unwind", "__pthread_register_cancel" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return strcmp(name, "pthread_exit") == 0 || strcmp(name, "pthread_cancel") == 0;
+}
+
 xs_status xs_posix_resolve(void *ctx, const char *name, uint64_t *value)
 {
 	struct xs_posix_resolver *r = ctx;
 	if (!name || !name[0])
 		return XS_E_NOT_FOUND;
+	if (r && !r->unwinds && unwinder_user(name))
+		r->unwinds = true;
 	if (r && r->first) {
 		xs_status s = r->first(r->first_ctx, name, value);
 		if (s != XS_E_NOT_FOUND)

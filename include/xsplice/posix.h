@@ -98,6 +98,9 @@ struct xs_posix_resolver {
 	uint64_t dso_handle;
 	xs_resolve_fn first;
 	void *first_ctx;
+	/* set by xs_posix_resolve: a name resolved means the unwinder may run (see
+	 * XS_POSIX_LOAD_LAZY_UNWIND) */
+	bool unwinds;
 };
 
 void xs_posix_resolver_init(struct xs_posix_resolver *r);
@@ -166,13 +169,28 @@ struct xs_posix_load_options {
 	void *first_ctx;
 	/* near_lo < near_hi: place the regions near [near_lo, near_hi) instead of the libraries */
 	uint64_t near_lo, near_hi;
+	uint32_t flags; /* XS_POSIX_LOAD_* */
 };
 
 /*
+ * Register the objects' .eh_frame with libgcc_s's unwinder only when it can
+ * be needed: the objects reference the C++ runtime (_Z*, __cxa_*, __gxx_*),
+ * the unwinder (_Unwind_*), a personality routine (__gcc_personality_v0:
+ * C cleanups under -fexceptions), backtrace*, pthread_exit or
+ * pthread_cancel - or libgcc_s is loaded already. Otherwise libgcc_s is not
+ * opened (~0.2 ms and a dozen page faults on every load). Frames that need
+ * a personality routine reference it, so what is left unregistered is only
+ * a walk through plain C frames from outside: a host's own backtrace() or
+ * forced unwind (pthread_cancel) then stops at the first loaded frame
+ * (glibc still runs the C cleanup handlers). `xsplice run` sets it.
+ */
+#define XS_POSIX_LOAD_LAZY_UNWIND (1u << 0)
+
+/*
  * Link objs[0..nobj) together into the process: parse, plan, place near
- * the libraries, resolve (objects, `__dso_handle` -> a byte of this image's
+  * the libraries, resolve (objects, `__dso_handle` -> a byte of this image's
  * data, then the resolver above), relocate, seal, register every .eh_frame
- * with the unwinder. Nothing has run yet. On failure everything is undone
+ * with the unwinder (unless XS_POSIX_LOAD_LAZY_UNWIND finds no use for it). Nothing has run yet. On failure everything is undone
  * and d says why (d->object is the index into objs).
  */
 xs_status xs_posix_load(struct xs_posix_image *img, const struct xs_posix_object *objs,
