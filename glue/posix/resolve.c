@@ -230,10 +230,20 @@ static int xs_glue_pthread_atfork(void (*prepare)(void), void (*parent)(void),
 	return f(prepare, parent, child, xs_posix_dso_for_pc(__builtin_return_address(0)));
 }
 
+static void *libgcc_handle(void)
+{
+	static void *h;
+	if (!h)
+		h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+	return h;
+}
+
 #if defined(__x86_64__)
-/* libgcc.a's CPU model for __builtin_cpu_supports; referencing it links it in. */
-extern char __cpu_model[];
-extern int __cpu_indicator_init(void);
+static void *libgcc_vsym(const char *name, const char *version)
+{
+	void *h = libgcc_handle();
+	return h ? dlvsym(h, name, version) : NULL;
+}
 #endif
 
 static uint64_t builtin(const char *name)
@@ -248,11 +258,16 @@ static uint64_t builtin(const char *name)
 		return (uint64_t)(uintptr_t)xs_posix_outline_atomic(name);
 	if (strcmp(name, "__stack_chk_fail_local") == 0)
 		return (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "__stack_chk_fail");
+	/*
+	 * x86_64 __builtin_cpu_supports' __cpu_model and __cpu_indicator_init,
+	 * which a normal link takes from libgcc.a, come from libgcc_s (below):
+	 * a static copy in the glue would run its CPUID constructor in every
+	 * process that links the glue (~0.1 ms in a VM, where CPUID traps).
+	 * libgcc_s exports them only under the non-default version GCC_4.8.0.
+	 */
 #if defined(__x86_64__)
-	if (strcmp(name, "__cpu_model") == 0)
-		return (uint64_t)(uintptr_t)__cpu_model;
-	if (strcmp(name, "__cpu_indicator_init") == 0)
-		return (uint64_t)(uintptr_t)__cpu_indicator_init;
+	if (strcmp(name, "__cpu_model") == 0 || strcmp(name, "__cpu_indicator_init") == 0)
+		return (uint64_t)(uintptr_t)libgcc_vsym(name, "GCC_4.8.0");
 #endif
 	return 0;
 }
@@ -267,9 +282,7 @@ bool xs_posix_libgcc_loaded(void)
 
 void *xs_posix_libgcc_sym(const char *name)
 {
-	static void *h;
-	if (!h)
-		h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+	void *h = libgcc_handle();
 	return h ? dlsym(h, name) : NULL;
 }
 

@@ -193,6 +193,7 @@ run_arch() {
   case_c "$arch" libc-data /dev/null stdio_driver.c 11 -- -v -n loader alpha beta
   case_c "$arch" atomics /dev/null atomics_driver.c 0
   case_c "$arch" unwind /dev/null unwind_driver.c 0
+  [ "$arch" = x86_64 ] && case_c "$arch" cpu /dev/null cpu_driver.c 0
   case_cxx "$arch"
   case_far "$arch"
   case_common "$arch"
