@@ -306,10 +306,12 @@ static xs_status read_funcs(struct xs_patch_mgr *m, struct xs_patch *p, struct x
 				return xs_patch_fail(d, XS_E_DUPLICATE_SYMBOL,
 						     "functions %u and %u both replace '%s'", j, i,
 						     pf->name ? pf->name : "?");
-		p->ranges[i].start = pf->old_addr;
-		p->ranges[i].end = pf->old_addr + pf->old_size;
-		p->ranges[p->nfuncs + i].start = pf->new_addr;
-		p->ranges[p->nfuncs + i].end = pf->new_addr + (pf->new_size ? pf->new_size : 1);
+		/* at the old entry a thread has run nothing of the old function yet */
+		p->ranges[i] = (struct xs_host_range){ pf->old_addr, pf->old_addr + pf->old_size,
+						       XS_HOST_RANGE_ENTRY_OK };
+		/* one at the new entry was sent there by the trampoline: in the new version */
+		p->ranges[p->nfuncs + i] = (struct xs_host_range){
+			pf->new_addr, pf->new_addr + (pf->new_size ? pf->new_size : 1), 0 };
 	}
 	return XS_OK;
 }
@@ -495,7 +497,7 @@ struct unload_op {
 static xs_status unload_held(void *arg)
 {
 	struct unload_op *op = arg;
-	struct xs_host_range r = {op->p->text_addr, op->p->text_addr + op->p->text_size};
+	struct xs_host_range r = {op->p->text_addr, op->p->text_addr + op->p->text_size, 0};
 	return xs_patch_check_ranges(op->m, op->p, &r, 1, false, op->d);
 }
 

@@ -115,12 +115,21 @@ xs_status xs_posix_alias_map(void *ctx, uint64_t addr, size_t len, uint8_t **w, 
 		if (idx[i] < 0 && (idx[i] = convert(pg, msg, n)) < 0)
 			return XS_E_HOST;
 	}
-	uint8_t *base = mmap(NULL, count * page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * Inside the pause: one page (nearly every site) is one mmap, populated
+	 * so that the write takes no page fault; more need a reservation first.
+	 */
+	uint8_t *base;
+	if (count == 1)
+		base = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, memfd,
+			    (off_t)pages[idx[0]].off);
+	else
+		base = mmap(NULL, count * page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED) {
 		snprintf(msg, n, "reserving the alias: errno %d", errno);
 		return XS_E_HOST;
 	}
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count && count > 1; i++) {
 		void *p = mmap(base + i * page_size, page_size, PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_FIXED, memfd, (off_t)pages[idx[i]].off);
 		if (p == MAP_FAILED) {

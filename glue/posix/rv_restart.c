@@ -59,14 +59,18 @@ static bool restartable(long nr)
 }
 
 /*
- * Deadlines of relative sleeps without a `rem` (usleep, nanosleep(req, NULL))
- * turned absolute, one slot per thread, so that a re-issued sleep neither
- * restarts from scratch at every rendezvous nor is cut short.
+ * Per thread: the deadline of a relative sleep without a `rem` (usleep,
+ * nanosleep(req, NULL)) turned absolute, so that a re-issued sleep neither
+ * restarts from scratch at every rendezvous nor is cut short; and the call
+ * re-issued last. A thread released by one rendezvous may not be back in
+ * that call when the next one reads /proc (back-to-back apply and revert),
+ * but is by the time the signal lands: the call is then recognised as ours.
  */
 static struct {
 	int tid;
 	clockid_t clock;
 	struct timespec ts;
+	struct xs_posix_sysinfo again;
 } abs_slot[XS_ABS_SLOTS];
 
 static int abs_slot_index(int tid)
@@ -126,6 +130,39 @@ static bool sleep_to_absolute(long *nr, uint64_t *clk, uint64_t *flags, uint64_t
 	return true;
 }
 
+#if defined(__x86_64__)
+/* Is the call interrupted at pc (registers g) the one s describes? RAX, the number, is lost. */
+static bool same_call(const struct xs_posix_sysinfo *s, const greg_t *g, uint64_t pc)
+{
+	return s->valid && pc == s->pc && (uint64_t)g[REG_RSP] == s->sp &&
+	       (uint64_t)g[REG_RDI] == s->arg[0] && (uint64_t)g[REG_RSI] == s->arg[1] &&
+	       (uint64_t)g[REG_RDX] == s->arg[2] && (uint64_t)g[REG_R10] == s->arg[3] &&
+	       (uint64_t)g[REG_R8] == s->arg[4] && (uint64_t)g[REG_R9] == s->arg[5];
+}
+#elif defined(__aarch64__)
+/* The same for AArch64, where x0, the first argument, is lost instead. */
+static bool same_call(const struct xs_posix_sysinfo *s, const unsigned long long *x, uint64_t pc,
+		      uint64_t sp)
+{
+	return s->valid && pc == s->pc && sp == s->sp && x[8] == (uint64_t)s->nr &&
+	       x[1] == s->arg[1] && x[2] == s->arg[2] && x[3] == s->arg[3] && x[4] == s->arg[4] &&
+	       x[5] == s->arg[5];
+}
+#endif
+
+/* Remember the call a thread is sent back into (slot k, -1: none). */
+static void remember(int k, long nr, const uint64_t *args, uint64_t sp, uint64_t pc)
+{
+	if (k < 0)
+		return;
+	struct xs_posix_sysinfo *a = &abs_slot[k].again;
+	a->nr = nr;
+	memcpy(a->arg, args, sizeof(a->arg));
+	a->sp = sp;
+	a->pc = pc;
+	a->valid = true;
+}
+
 void xs_posix_restart_syscall(const struct xs_posix_sysinfo *h, void *ucv)
 {
 	ucontext_t *uc = ucv;
@@ -136,11 +173,11 @@ void xs_posix_restart_syscall(const struct xs_posix_sysinfo *h, void *ucv)
 	long nr;
 	if (g[REG_RAX] != -EINTR || insn[5] != 0x0f || insn[6] != 0x05)
 		return;
-	if (h->valid && pc == h->pc && (uint64_t)g[REG_RSP] == h->sp &&
-	    (uint64_t)g[REG_RDI] == h->arg[0] && (uint64_t)g[REG_RSI] == h->arg[1] &&
-	    (uint64_t)g[REG_RDX] == h->arg[2] && (uint64_t)g[REG_R10] == h->arg[3] &&
-	    (uint64_t)g[REG_R8] == h->arg[4] && (uint64_t)g[REG_R9] == h->arg[5])
+	int k = abs_slot_index((int)syscall(SYS_gettid));
+	if (same_call(h, g, pc))
 		nr = h->nr;
+	else if (k >= 0 && same_call(&abs_slot[k].again, g, pc))
+		nr = abs_slot[k].again.nr;
 	else if (insn[0] == 0xb8) /* mov $nr, %eax; syscall: how glibc issues them */
 		nr = (long)(insn[1] | insn[2] << 8 | insn[3] << 16 | (uint32_t)insn[4] << 24);
 	else
@@ -159,6 +196,9 @@ void xs_posix_restart_syscall(const struct xs_posix_sysinfo *h, void *ucv)
 	}
 	g[REG_RAX] = (greg_t)nr;
 	g[REG_RIP] = (greg_t)(pc - 2);
+	const uint64_t args[6] = {(uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI], (uint64_t)g[REG_RDX],
+				  (uint64_t)g[REG_R10], (uint64_t)g[REG_R8],  (uint64_t)g[REG_R9]};
+	remember(k, nr, args, (uint64_t)g[REG_RSP], pc);
 #elif defined(__aarch64__)
 	unsigned long long *x = uc->uc_mcontext.regs;
 	uint64_t pc = uc->uc_mcontext.pc;
@@ -170,13 +210,13 @@ void xs_posix_restart_syscall(const struct xs_posix_sysinfo *h, void *ucv)
 	if (insn != 0xd4000001u) /* svc #0 */
 		return;
 	long nr = (long)x[8];
-	uint64_t clk, flags = x[1], req = x[2], rem = x[3];
-	int k;
-	if (h->valid && pc == h->pc && uc->uc_mcontext.sp == h->sp && x[8] == (uint64_t)h->nr &&
-	    x[1] == a[1] && x[2] == a[2] && x[3] == a[3] && x[4] == a[4] && x[5] == a[5]) {
+	uint64_t clk, flags = x[1], req = x[2], rem = x[3], sp = uc->uc_mcontext.sp;
+	int k = abs_slot_index((int)syscall(SYS_gettid));
+	if (same_call(h, x, pc, sp)) {
 		clk = a[0]; /* x0, the first argument, is lost: the call seen before the signal */
-	} else if (nr == SYS_clock_nanosleep && (flags & TIMER_ABSTIME) &&
-		   (k = abs_slot_index((int)syscall(SYS_gettid))) >= 0 &&
+	} else if (k >= 0 && same_call(&abs_slot[k].again, x, pc, sp)) {
+		clk = abs_slot[k].again.arg[0]; /* the call we sent it back into */
+	} else if (nr == SYS_clock_nanosleep && (flags & TIMER_ABSTIME) && k >= 0 &&
 		   req == (uint64_t)(uintptr_t)&abs_slot[k].ts) {
 		clk = (uint64_t)abs_slot[k].clock; /* a sleep made absolute here before */
 	} else if (nr == SYS_clock_nanosleep && !(flags & TIMER_ABSTIME)) {
@@ -199,5 +239,7 @@ void xs_posix_restart_syscall(const struct xs_posix_sysinfo *h, void *ucv)
 		x[8] = (uint64_t)nr;
 	}
 	uc->uc_mcontext.pc = pc - 4;
+	const uint64_t args[6] = {x[0], x[1], x[2], x[3], x[4], x[5]};
+	remember(k, nr, args, sp, pc);
 #endif
 }

@@ -43,7 +43,18 @@ enum xs_host_mem {
 /* A half-open address range [start, end). */
 struct xs_host_range {
 	uint64_t start, end;
+	uint32_t flags; /* XS_HOST_RANGE_* */
 };
+
+/*
+ * A thread whose PC is exactly start has not run any of the range yet and
+ * may be left where it is: an old function being patched or restored (the
+ * thread resumes at its entry and takes whatever the entry holds by then -
+ * the trampoline after an apply, the original bytes after a revert; its
+ * release from the rendezvous is the context synchronization). A host may
+ * ignore the flag (more retries, never less safety).
+ */
+#define XS_HOST_RANGE_ENTRY_OK (1u << 0)
 
 /* Who is inside a range (thread_in_ranges). */
 struct xs_host_busy {
@@ -117,7 +128,8 @@ struct xs_host {
 	 * the word at the stack pointer for a function that has not built its
 	 * frame yet)? XS_OK when none is; XS_E_BUSY with *who filled for the
 	 * first found. A host that cannot inspect stacks checks PCs only and
-	 * says so in its documentation. HELD.
+	 * says so in its documentation. A PC exactly at the start of a range
+	 * flagged XS_HOST_RANGE_ENTRY_OK is not inside it. HELD.
 	 */
 	xs_status (*thread_in_ranges)(void *ctx, const struct xs_host_range *ranges, uint32_t n,
 				      struct xs_host_busy *who);

@@ -8,6 +8,9 @@
 #              cycle 1000 times; every call returns an old or new result;
 #              W^X audited inside every rendezvous (XSPLICE_WX_AUDIT)
 #   pause      p50/p99 rendezvous pause, 1 function, 8 busy threads
+#   churn      the same while threads keep starting and exiting: each
+#              rendezvous catches the new ones and counts out the gone ones
+#              (a short timeout and few retries: a miss fails the run)
 #   parked     a thread inside a function, and one returning into it, make
 #              apply back off; XS_E_BUSY when they never leave
 #   ctl        examples/live/host driven by `xsplice ctl`: upload, apply,
@@ -65,6 +68,15 @@ if run "$out/stress" pause 300 "$out/stress_c.o" >"$out/pause.log" 2>&1; then
 else
 	bad "pause"
 	tail -20 "$out/pause.log"
+fi
+
+# ---- threads coming and going ------------------------------------------------------
+if XSPLICE_RENDEZVOUS_TIMEOUT_MS=100 XSPLICE_RETRIES=20 run "$out/stress" churn 200 "$out/stress_c.o" \
+	>"$out/churn.log" 2>&1; then
+	ok "$(grep -h '^churn:' "$out/churn.log")"
+else
+	bad "churn"
+	tail -20 "$out/churn.log"
 fi
 
 # ---- consistency -------------------------------------------------------------------

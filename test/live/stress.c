@@ -6,7 +6,11 @@
  * W^X audit (run with XSPLICE_WX_AUDIT=1).
  *
  *   stress cycles A.o B.o [--any-host]    the lifecycle stress
- *   stress pause  C.o N [--any-host]      apply/revert C (one function) N times: pause p50/p99
+ *   stress pause  N C.o [--any-host]      apply/revert C (one function) N times: pause p50/p99
+ *   stress churn  N C.o [--any-host]      the same while a spawner starts threads that call
+ *                                         f1/f2 a little and exit: threads that appear after
+ *                                         the thread list was read, or exit before their
+ *                                         handler runs, must not break a rendezvous
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -44,6 +48,37 @@ static void *worker(void *arg)
 			continue;
 		}
 		atomic_fetch_add_explicit(&calls[v], 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static atomic_ulong spawned;
+
+static void *short_lived(void *arg)
+{
+	int x = (int)(uintptr_t)arg;
+	for (int i = 0; i < 200; i++) {
+		x = (x + 7) & 0xffffff;
+		int d1 = f1(x) - x, d2 = f2(x) - x;
+		if ((d1 != 1 && d1 != 2 && d1 != 3) || (d2 != 10 && d2 != 20 && d2 != 30))
+			if (atomic_fetch_add(&bad, 1) < 5)
+				fprintf(stderr, "stress: BAD (new thread) f1-x=%d f2-x=%d\n", d1, d2);
+	}
+	return NULL;
+}
+
+static void *spawner(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		pthread_t t[4];
+		int n = 0;
+		for (; n < 4; n++)
+			if (pthread_create(&t[n], NULL, short_lived, (void *)(uintptr_t)n) != 0)
+				break;
+		for (int i = 0; i < n; i++)
+			pthread_join(t[i], NULL);
+		atomic_fetch_add(&spawned, (unsigned long)n);
 	}
 	return NULL;
 }
@@ -118,7 +153,7 @@ static void report_pauses(const char *label)
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: stress cycles N A.o B.o | stress pause N C.o [--any-host]\n");
+		fprintf(stderr, "usage: stress cycles N A.o B.o | stress pause|churn N C.o [--any-host]\n");
 		return 2;
 	}
 	uint32_t flags = argc > 4 && strcmp(argv[argc - 1], "--any-host") == 0
@@ -141,6 +176,18 @@ int main(int argc, char **argv)
 				op(xs_posix_live_replace, "replace", "B", c) ||
 				op(xs_posix_live_revert, "revert", "B", c);
 		report_pauses("stress");
+	} else if (strcmp(argv[1], "churn") == 0) {
+		pthread_t sp;
+		fail |= upload("C", argv[3], flags);
+		pthread_create(&sp, NULL, spawner, NULL);
+		for (int c = 0; c < n && !fail; c++)
+			fail |= op(xs_posix_live_apply, "apply", "C", c) ||
+				op(xs_posix_live_revert, "revert", "C", c);
+		atomic_store(&stop, 1);
+		pthread_join(sp, NULL);
+		printf("churn: %d apply/revert cycles while %lu short-lived threads came and went\n",
+		       n, atomic_load(&spawned));
+		fail |= atomic_load(&spawned) < 100;
 	} else if (strcmp(argv[1], "pause") == 0) {
 		fail |= upload("C", argv[3], flags);
 		for (int c = 0; c < n && !fail; c++)

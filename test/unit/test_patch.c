@@ -123,7 +123,8 @@ static xs_status h_in_ranges(void *ctx, const struct xs_host_range *r, uint32_t 
 {
 	(void)ctx;
 	for (uint32_t i = 0; i < n && fh.busy_pc; i++)
-		if (fh.busy_pc >= r[i].start && fh.busy_pc < r[i].end) {
+		if (fh.busy_pc >= r[i].start && fh.busy_pc < r[i].end &&
+		    !((r[i].flags & XS_HOST_RANGE_ENTRY_OK) && fh.busy_pc == r[i].start)) {
 			who->range = i;
 			who->thread = 4242;
 			who->pc = fh.busy_pc;
@@ -621,9 +622,9 @@ static void t_faults_apply(void **state)
 		assert_non_null(strstr(d.msg, "injected alias failure"));
 		fh.map_fail_at = 0;
 		UNCHANGED();
-		/* a held thread inside function i, at its entry and at its end */
+		/* a held thread inside function i, past its entry and at its end */
 		for (int edge = 0; edge < 2; edge++) {
-			fh.busy_pc = site((int)i) + (edge ? fsize[i] - 1 : 0);
+			fh.busy_pc = site((int)i) + (edge ? fsize[i] - 1 : 1);
 			assert_int_equal(xs_patch_apply(&mgr, &a.p, &d), XS_E_BUSY);
 			assert_non_null(strstr(d.msg, fnames[i]));
 			assert_non_null(strstr(d.msg, "4242"));
@@ -631,6 +632,21 @@ static void t_faults_apply(void **state)
 		}
 		fh.busy_pc = site((int)i) + fsize[i]; /* just past it: not busy */
 		assert_int_equal(xs_patch_apply(&mgr, &a.p, &d), XS_OK);
+		fh.busy_pc = 0;
+		assert_int_equal(xs_patch_revert(&mgr, &a.p, &d), XS_OK);
+		UNCHANGED();
+		/* exactly at the old entry: nothing of it has run, both ways (host.h) */
+		assert_int_equal(a.p.ranges[i].flags, XS_HOST_RANGE_ENTRY_OK);
+		assert_int_equal(a.p.ranges[NF + i].flags, 0);
+		fh.busy_pc = site((int)i);
+		assert_int_equal(xs_patch_apply(&mgr, &a.p, &d), XS_OK);
+		assert_int_equal(xs_patch_revert(&mgr, &a.p, &d), XS_OK);
+		UNCHANGED();
+		/* at the replacement's entry it was sent there: it runs the new version */
+		fh.busy_pc = 0;
+		assert_int_equal(xs_patch_apply(&mgr, &a.p, &d), XS_OK);
+		fh.busy_pc = a.p.funcs[i].new_addr;
+		assert_int_equal(xs_patch_revert(&mgr, &a.p, &d), XS_E_BUSY);
 		fh.busy_pc = 0;
 		assert_int_equal(xs_patch_revert(&mgr, &a.p, &d), XS_OK);
 		UNCHANGED();
