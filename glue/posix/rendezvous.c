@@ -16,8 +16,10 @@
  * next scheduled, without an interrupt to another CPU). Every check-in
  * still wakes the patching thread: waking it only at the last one made the
  * pause ~15% shorter, but let more busy threads run between back-to-back
- * rendezvous, and one that stops at a patched function's entry makes the
- * next apply back off - 8 busy threads then needed 50x more retries.
+ * rendezvous, and one caught just inside a patched function makes the next
+ * apply back off - 8 busy threads then needed 50x more retries (measured
+ * before a thread exactly at the entry counted as outside, host.h's
+ * XS_HOST_RANGE_ENTRY_OK; not measured again since).
  *
  * While threads are held, the patching thread must not take a lock a held
  * thread may own (malloc, stdio): /proc is read with open/getdents64/read
