@@ -48,6 +48,8 @@ void bench_json_end(const struct bench_opts *o);
 uint8_t *bench_read_file(const char *path, size_t *size);
 /* Runs argv (no shell), 0 on exit status 0. Output goes to the log file. */
 int bench_run(char *const argv[], const char *log);
+/* bench_run, and the child's peak RSS (ru_maxrss, KiB) in *maxrss if not NULL. */
+int bench_spawn(char *const argv[], const char *log, long *maxrss);
 
 /*
  * The combined object `ld -r --whole-archive lib<name>.a` for arch

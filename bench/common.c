@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -159,7 +160,7 @@ uint8_t *bench_read_file(const char *path, size_t *size)
 	return buf;
 }
 
-int bench_run(char *const argv[], const char *log)
+int bench_spawn(char *const argv[], const char *log, long *maxrss)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
@@ -173,10 +174,18 @@ int bench_run(char *const argv[], const char *log)
 	if (rc != 0)
 		return -1;
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
+	struct rusage ru;
+	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -1;
+	if (maxrss)
+		*maxrss = ru.ru_maxrss;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int bench_run(char *const argv[], const char *log)
+{
+	return bench_spawn(argv, log, NULL);
 }
 
 static bool newer(const char *out, const char *in)

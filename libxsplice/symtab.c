@@ -126,30 +126,16 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
 #endif
 }
 
-static inline uint64_t load8(const char *p)
+/* The n (<= 8) bytes at p as a little-endian word (util.h). */
+static inline uint64_t load(const char *p, size_t n)
 {
-	uint64_t w;
-	xs_memcpy(&w, p, 8);
-	return w;
+	return xs_load_le((const uint8_t *)p, (unsigned)n);
 }
 
-/* The n < 8 bytes at p as one zero-padded little-endian word. */
-static uint64_t load_short(const char *p, size_t n)
-{
-	uint64_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
-	return w;
-}
-
-/* The last r (1..8) bytes before end, as bytes 0..r-1 of a word; end - 8 must be readable. */
+/* The last r (1..8) bytes before end as bytes 0..r-1 of a word; end - 8 must be readable. */
 static inline uint64_t load_tail(const char *end, size_t r)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return load8(end - 8) >> (8 * (8 - r));
-#else
-	return load_short(end - r, r);
-#endif
+	return load(end - 8, 8) >> (8 * (8 - r));
 }
 
 /*
@@ -168,17 +154,17 @@ static inline uint32_t hash_name_n(const char *s, size_t n)
 	uint64_t h = K0 ^ n, a = 0, b = 0;
 	size_t i = 0;
 	for (; i + 16 <= n; i += 16)
-		h = mix(load8(s + i) ^ K1, load8(s + i + 8) ^ h);
+		h = mix(load(s + i, 8) ^ K1, load(s + i + 8, 8) ^ h);
 	size_t r = n - i; /* 0..15 */
 	if (n >= 16 || (n >= 8 && r)) {
 		if (r > 8) {
-			a = load8(s + i);
+			a = load(s + i, 8);
 			b = load_tail(s + n, r - 8);
 		} else if (r) {
 			a = load_tail(s + n, r);
 		}
 	} else {
-		a = load_short(s, n); /* n < 8 */
+		a = load(s, n); /* n < 8 */
 	}
 	h = mix(a ^ K1, b ^ h);
 	h = mix(h ^ K2, n ^ K1);

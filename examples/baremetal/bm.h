@@ -35,7 +35,6 @@ int bm_fdt_parse(const void *dtb, struct bm_fdt *out, const char **why);
 
 /* console */
 void bm_uart_putc(char c);
-void bm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool bm_mmu_is_on;
 
 /* MMU */

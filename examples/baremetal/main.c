@@ -124,7 +124,7 @@ static void spin(unsigned n)
 void bm_secondary_main(unsigned cpu)
 {
 	if (bm_gic_cpu_init(fdt.gicr) != 0) {
-		bm_printf("cpu%u: no redistributor for this MPIDR\n", cpu);
+		xs_bm_printf("cpu%u: no redistributor for this MPIDR\n", cpu);
 		boot_fail = 1;
 	}
 	atomic_fetch_add_explicit((_Atomic unsigned *)&bm_online, 1, memory_order_release);
@@ -150,7 +150,7 @@ static void check(bool ok, const char *what)
 {
 	if (!ok) {
 		failures++;
-		bm_printf("  CHECK FAILED: %s\n", what);
+		xs_bm_printf("  CHECK FAILED: %s\n", what);
 	}
 }
 
@@ -170,10 +170,10 @@ static void show_site(uint64_t site)
 	uint32_t i = insn_at(site);
 	if ((i & 0xfc000000u) == 0x14000000u) {
 		int64_t off = (int64_t)((uint64_t)(i & 0x3ffffffu) << 38) >> 36;
-		bm_printf("  bm_answer @ %#llx: %08x  (b %#llx)\n", (unsigned long long)site, i,
+		xs_bm_printf("  bm_answer @ %#llx: %08x  (b %#llx)\n", (unsigned long long)site, i,
 			  (unsigned long long)(site + (uint64_t)off));
 	} else {
-		bm_printf("  bm_answer @ %#llx: %08x %08x  (original code)\n",
+		xs_bm_printf("  bm_answer @ %#llx: %08x %08x  (original code)\n",
 			  (unsigned long long)site, i, insn_at(site + 4));
 	}
 }
@@ -201,7 +201,7 @@ static void report(const char *when, bool want_new)
 		if (all)
 			break;
 	}
-	bm_printf("  %s (epoch %u, %s code live):\n", when, e, want_new ? "new" : "old");
+	xs_bm_printf("  %s (epoch %u, %s code live):\n", when, e, want_new ? "new" : "old");
 	for (unsigned c = 0; c < n; c++) {
 		struct wstat *w = &ws[c];
 		uint64_t calls = atomic_load_explicit(&w->calls, memory_order_acquire);
@@ -209,7 +209,7 @@ static void report(const char *when, bool want_new)
 		uint32_t r = atomic_load_explicit(&w->last_r, memory_order_relaxed);
 		uint32_t le = atomic_load_explicit(&w->last_epoch, memory_order_relaxed);
 		const char *kind = r == old_answer(x) ? "old" : r == new_answer(x) ? "new" : "???";
-		bm_printf("    cpu%u: bm_answer(%u) = %u (%s)  calls %llu (+%llu)  exact %llu  "
+		xs_bm_printf("    cpu%u: bm_answer(%u) = %u (%s)  calls %llu (+%llu)  exact %llu  "
 			  "spanning %llu  bad %llu\n",
 			  c, x, r, kind, (unsigned long long)calls,
 			  (unsigned long long)(calls - before[c]),
@@ -224,7 +224,7 @@ static void report(const char *when, bool want_new)
 		check(atomic_load(&w->bad) == 0, "no result other than the old or new one");
 	}
 	unsigned leaves, wx = bm_mmu_count_wx(&leaves);
-	bm_printf("    page tables: %u leaf mappings, %u writable+executable\n", leaves, wx);
+	xs_bm_printf("    page tables: %u leaf mappings, %u writable+executable\n", leaves, wx);
 	check(wx == 0, "no W+X mapping");
 }
 
@@ -244,12 +244,12 @@ static void report_pause(const struct xs_patch_mgr *m)
 	us(f, sizeof f, bm_ticks_to_ns(s.fn_ticks));
 	us(p, sizeof p, bm_ticks_to_ns(s.pause_ticks));
 	us(core, sizeof core, xs_patch_last_held_ns(m));
-	bm_printf("  rendezvous #%llu: %u CPUs held; SGI->all held %s, core with all held %s "
+	xs_bm_printf("  rendezvous #%llu: %u CPUs held; SGI->all held %s, core with all held %s "
 		  "(core measured %s), pause %s\n",
 		  (unsigned long long)s.gen, s.cpus, g, f, core, p);
 	for (unsigned i = 1; i < xs_bm_plat_ncpus(); i++) {
 		us(c, sizeof c, bm_ticks_to_ns(s.held_ticks[i]));
-		bm_printf("    cpu%u held (IRQs masked) %s\n", i, c);
+		xs_bm_printf("    cpu%u held (IRQs masked) %s\n", i, c);
 	}
 }
 
@@ -262,7 +262,7 @@ static xs_status step(struct xs_patch_mgr *m, struct xs_patch *p, const char *na
 	static struct xs_diag d, last_busy;
 	xs_status s;
 	unsigned tries = 0, busy = 0;
-	bm_printf("\n== %s\n", name);
+	xs_bm_printf("\n== %s\n", name);
 	do {
 		armed = makes_new;
 		s = fn(m, p, &d);
@@ -275,20 +275,20 @@ static xs_status step(struct xs_patch_mgr *m, struct xs_patch *p, const char *na
 	} while ((s == XS_E_BUSY || s == XS_E_TIMEOUT) && tries < 1000);
 	armed = -1;
 	if (busy)
-		bm_printf("  %u retries; last: %s\n", busy, last_busy.msg);
+		xs_bm_printf("  %u retries; last: %s\n", busy, last_busy.msg);
 	if (s != XS_OK) {
-		bm_printf("  %s failed: %s: %s\n", name, xs_status_name(s), d.msg);
+		xs_bm_printf("  %s failed: %s: %s\n", name, xs_status_name(s), d.msg);
 		failures++;
 		return s;
 	}
-	bm_printf("  %s: ok (%u %s)\n", name, tries, tries == 1 ? "try" : "tries");
+	xs_bm_printf("  %s: ok (%u %s)\n", name, tries, tries == 1 ? "try" : "tries");
 	report_pause(m);
 	return s;
 }
 
 static void expect_status(xs_status got, xs_status want, const char *what, const struct xs_diag *d)
 {
-	bm_printf("  %s -> %s%s%s\n", what, xs_status_name(got), d->msg[0] ? ": " : "", d->msg);
+	xs_bm_printf("  %s -> %s%s%s\n", what, xs_status_name(got), d->msg[0] ? ": " : "", d->msg);
 	check(got == want, what);
 }
 
@@ -317,15 +317,15 @@ static void demo(void)
 
 	if (xs_note_build_id((const uint8_t *)__build_id_note,
 			     (size_t)(__build_id_note_end - __build_id_note), &bid, &bid_len)) {
-		bm_printf("no build-id note in the image\n");
+		xs_bm_printf("no build-id note in the image\n");
 		failures++;
 		return;
 	}
 	xs_build_id_hex(bid, bid_len, hex, sizeof(hex));
-	bm_printf("image build-id %s\n", hex);
+	xs_bm_printf("image build-id %s\n", hex);
 
 	exports_rw[0] = exports[0];
-	exports_rw[0].value = (uint64_t)(uintptr_t)bm_printf;
+	exports_rw[0].value = (uint64_t)(uintptr_t)xs_bm_printf;
 	cfg = (struct xs_bm_config){
 	    .pool_addr = (uint64_t)(uintptr_t)__pool_start,
 	    .pool_size = (uint64_t)(__pool_end - __pool_start),
@@ -342,34 +342,34 @@ static void demo(void)
 	    (s = xs_bm_symtab_init(&symtab, __xsyms_start, (size_t)(__xsyms_end - __xsyms_start),
 				   &diag)) ||
 	    (s = xs_patch_mgr_init(&mgr, &host, &symtab, bid, bid_len))) {
-		bm_printf("host setup: %s: %s\n", xs_status_name(s), diag.msg);
+		xs_bm_printf("host setup: %s: %s\n", xs_status_name(s), diag.msg);
 		failures++;
 		return;
 	}
-	bm_printf("symbol table: %u symbols (embedded at %p); payload pool %p..%p; heap %#llx\n",
+	xs_bm_printf("symbol table: %u symbols (embedded at %p); payload pool %p..%p; heap %#llx\n",
 		  xs_symtab_count(&symtab), (void *)__xsyms_start, (void *)__pool_start,
 		  (void *)__pool_end, (unsigned long long)cfg.heap_addr);
 
 	uint32_t size = *(volatile uint32_t *)PAYLOAD_SIZE_ADDR;
 	const void *elf = (const void *)PAYLOAD_ADDR;
 	if (!size || size > PAYLOAD_MAX) {
-		bm_printf("no payload at %#lx (size word %u at %#lx): run with -device loader\n",
+		xs_bm_printf("no payload at %#lx (size word %u at %#lx): run with -device loader\n",
 			  PAYLOAD_ADDR, size, PAYLOAD_SIZE_ADDR);
 		failures++;
 		return;
 	}
-	bm_printf("payload: %u bytes at %#lx\n", size, PAYLOAD_ADDR);
+	xs_bm_printf("payload: %u bytes at %#lx\n", size, PAYLOAD_ADDR);
 	uint64_t site = (uint64_t)(uintptr_t)bm_answer;
 	uint8_t orig[16];
 	for (unsigned i = 0; i < sizeof(orig); i++)
 		orig[i] = ((volatile const uint8_t *)(uintptr_t)site)[i];
 
-	bm_printf("\n== before\n");
+	xs_bm_printf("\n== before\n");
 	show_site(site);
 	report("before load", false);
 
 	/* Xen's rule, kept: a payload built for another image is refused. */
-	bm_printf("\n== load a copy bound to another build-id\n");
+	xs_bm_printf("\n== load a copy bound to another build-id\n");
 	uint8_t *copy = (uint8_t *)(uintptr_t)(cfg.heap_addr + HEAP_SIZE - PAYLOAD_MAX);
 	for (uint32_t i = 0; i < size; i++)
 		copy[i] = ((const uint8_t *)elf)[i];
@@ -382,14 +382,14 @@ static void demo(void)
 			s = xs_patch_load(&mgr, &wrong, "wrong-host", copy, size, 0, &diag);
 			expect_status(s, XS_E_BUILD_ID_MISMATCH, "load", &diag);
 		} else {
-			bm_printf("  payload has no .livepatch.xen_depends: %s\n", diag.msg);
+			xs_bm_printf("  payload has no .livepatch.xen_depends: %s\n", diag.msg);
 			check(false, "payload bound to the image");
 		}
 	}
 
-	bm_printf("\n== load\n");
+	xs_bm_printf("\n== load\n");
 	s = xs_patch_load(&mgr, &patch, "bm-fix", elf, size, 0, &diag);
-	bm_printf("  load -> %s%s%s\n", xs_status_name(s), diag.msg[0] ? ": " : "", diag.msg);
+	xs_bm_printf("  load -> %s%s%s\n", xs_status_name(s), diag.msg[0] ? ": " : "", diag.msg);
 	if (s) {
 		failures++;
 		return;
@@ -407,7 +407,7 @@ static void demo(void)
 
 	/* A CPU that keeps interrupts masked cannot join: the rendezvous times
 	 * out, nothing changes, and the late SGI finds the round closed. */
-	bm_printf("\n== revert while cpu%u keeps IRQs masked (10 ms timeout)\n", STALL_CPU);
+	xs_bm_printf("\n== revert while cpu%u keeps IRQs masked (10 ms timeout)\n", STALL_CPU);
 	uint32_t live = insn_at(site);
 	atomic_store(&stall_cpu, STALL_CPU);
 	uint64_t t0 = bm_ticks();
@@ -426,7 +426,7 @@ static void demo(void)
 		bool same = true;
 		for (unsigned i = 0; i < sizeof(orig); i++)
 			same &= ((volatile const uint8_t *)(uintptr_t)site)[i] == orig[i];
-		bm_printf("  original bytes restored exactly: %s\n", same ? "yes" : "NO");
+		xs_bm_printf("  original bytes restored exactly: %s\n", same ? "yes" : "NO");
 		check(same, "revert restores the saved bytes");
 		report("after revert", false);
 	}
@@ -445,40 +445,40 @@ void bm_boot(const void *dtb)
 	const char *why;
 	uint64_t mpidr, el;
 	__asm__ volatile("mrs %0, mpidr_el1\n\tmrs %1, CurrentEL" : "=r"(mpidr), "=r"(el));
-	bm_printf("\nlibxsplice bare-metal example: cpu0 at EL%llu, MPIDR %#llx, DTB at %p\n",
+	xs_bm_printf("\nlibxsplice bare-metal example: cpu0 at EL%llu, MPIDR %#llx, DTB at %p\n",
 		  (unsigned long long)(el >> 2), (unsigned long long)mpidr, dtb);
 	if (bm_fdt_parse(dtb, &fdt, &why) != 0) {
-		bm_printf(
+		xs_bm_printf(
 		    "%s (%u CPUs, psci \"%s\", GICD %#llx, GICR %#llx, RAM %#llx+%#llx)\nFAIL\n",
 		    why, fdt.ncpus, fdt.psci_method, (unsigned long long)fdt.gicd,
 		    (unsigned long long)fdt.gicr, (unsigned long long)fdt.ram_base,
 		    (unsigned long long)fdt.ram_size);
 		bm_psci_off();
 	}
-	bm_printf(
+	xs_bm_printf(
 	    "device tree: %u CPUs, PSCI method \"%s\", GICD %#llx, GICR %#llx, RAM %#llx+%#llx\n",
 	    fdt.ncpus, fdt.psci_method, (unsigned long long)fdt.gicd, (unsigned long long)fdt.gicr,
 	    (unsigned long long)fdt.ram_base, (unsigned long long)fdt.ram_size);
 	if (bm_psci_init(fdt.psci_method) != 0) {
-		bm_printf("PSCI conduit \"%s\": an EL2 image needs \"smc\"\nFAIL\n",
+		xs_bm_printf("PSCI conduit \"%s\": an EL2 image needs \"smc\"\nFAIL\n",
 			  fdt.psci_method);
 		bm_psci_off();
 	}
 	bm_mmu_build(fdt.ram_base, fdt.ram_size);
 	bm_mmu_on();
 	bm_mmu_is_on = true;
-	bm_printf("MMU on: text %p..%p R+X, rodata ..%p R, data/bss ..%p RW+XN, pool %p..%p, "
+	xs_bm_printf("MMU on: text %p..%p R+X, rodata ..%p R, data/bss ..%p RW+XN, pool %p..%p, "
 		  "write alias at +%#llx\n",
 		  (void *)__image_start, (void *)__text_end, (void *)__rodata_end,
 		  (void *)__bss_end, (void *)__pool_start, (void *)__pool_end,
 		  (unsigned long long)BM_ALIAS_OFFSET);
 	bm_gic_dist_init(fdt.gicd);
 	if (bm_gic_cpu_init(fdt.gicr) != 0) {
-		bm_printf("cpu0: no redistributor\nFAIL\n");
+		xs_bm_printf("cpu0: no redistributor\nFAIL\n");
 		bm_psci_off();
 	}
 	uint32_t v = bm_psci_version();
-	bm_printf("PSCI %u.%u over SMC; starting %u secondary CPUs\n", v >> 16, v & 0xffff,
+	xs_bm_printf("PSCI %u.%u over SMC; starting %u secondary CPUs\n", v >> 16, v & 0xffff,
 		  fdt.ncpus - 1);
 	unsigned next = 1;
 	for (unsigned i = 0; i < fdt.ncpus; i++) {
@@ -487,7 +487,7 @@ void bm_boot(const void *dtb)
 		int64_t r =
 		    bm_psci_cpu_on(fdt.mpidr[i], (uint64_t)(uintptr_t)bm_secondary_entry, next);
 		if (r != 0) {
-			bm_printf("CPU_ON(%#llx) = %lld\nFAIL\n", (unsigned long long)fdt.mpidr[i],
+			xs_bm_printf("CPU_ON(%#llx) = %lld\nFAIL\n", (unsigned long long)fdt.mpidr[i],
 				  (long long)r);
 			bm_psci_off();
 		}
@@ -496,9 +496,9 @@ void bm_boot(const void *dtb)
 	uint64_t t0 = bm_ticks();
 	while (xs_bm_plat_ncpus() < next && bm_ticks() - t0 < bm_hz())
 		;
-	bm_printf("%u CPUs online, each calling bm_answer() in a loop\n", xs_bm_plat_ncpus());
+	xs_bm_printf("%u CPUs online, each calling bm_answer() in a loop\n", xs_bm_plat_ncpus());
 	if (xs_bm_plat_ncpus() != next || boot_fail) {
-		bm_printf("not every CPU came up\nFAIL\n");
+		xs_bm_printf("not every CPU came up\nFAIL\n");
 		bm_psci_off();
 	}
 
@@ -506,7 +506,7 @@ void bm_boot(const void *dtb)
 	demo();
 	char t[24];
 	us(t, sizeof t, bm_ticks_to_ns(bm_ticks() - start));
-	bm_printf("\nguest time %s; %u failed checks\n%s\n", t, failures,
+	xs_bm_printf("\nguest time %s; %u failed checks\n%s\n", t, failures,
 		  failures ? "FAIL" : "PASS");
 	bm_psci_off();
 }

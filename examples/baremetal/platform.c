@@ -37,16 +37,6 @@ void xs_bm_plat_puts(const char *s)
 		atomic_flag_clear_explicit(&uart_lock, memory_order_release);
 }
 
-void bm_printf(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	xs_bm_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	xs_bm_plat_puts(buf);
-}
-
 void bm_delay_us(uint64_t us)
 {
 	uint64_t t0 = bm_ticks(), n = us * bm_hz() / 1000000u;
@@ -403,7 +393,7 @@ void bm_fatal(struct xs_bm_frame *f, int kind)
 	uint64_t esr, far;
 	SYSREG_R("esr_el2", esr);
 	SYSREG_R("far_el2", far);
-	bm_printf("\nFATAL: %s exception at EL2 on cpu %u: ESR_EL2=%#llx ELR_EL2=%#llx "
+	xs_bm_printf("\nFATAL: %s exception at EL2 on cpu %u: ESR_EL2=%#llx ELR_EL2=%#llx "
 		  "FAR_EL2=%#llx LR=%#llx\nFAIL\n",
 		  kind ? "unexpected" : "synchronous", xs_bm_plat_cpu(), (unsigned long long)esr,
 		  (unsigned long long)f->elr, (unsigned long long)far,

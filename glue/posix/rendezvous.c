@@ -90,6 +90,21 @@ static long futex(int *word, int op, int val, const struct timespec *ts)
 	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
 }
 
+/*
+ * A signalled thread's state leaves 0 once: to 1 (it checked in, from its
+ * handler) or 2 (it is gone, seen by the patching thread). Whoever moves it
+ * counts it out of pending; false if the other side already had.
+ */
+static bool settle(struct held *h, int to)
+{
+	int zero = 0;
+	if (!__atomic_compare_exchange_n(&h->state, &zero, to, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL);
+	return true;
+}
+
 static void handler(int sig, siginfo_t *si, void *ucv)
 {
 	(void)sig, (void)si;
@@ -121,11 +136,8 @@ static void handler(int sig, siginfo_t *si, void *ucv)
 #endif
 	/* held[] is refilled by the next rendezvous, which may begin before we run again */
 	struct xs_posix_sysinfo sys = h->sys;
-	int zero = 0;
-	if (!__atomic_compare_exchange_n(&h->state, &zero, 1, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
+	if (!settle(h, 1))
 		goto out; /* counted as gone: the rendezvous no longer waits for us */
-	__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL);
 	futex(&pending, FUTEX_WAKE_PRIVATE, 1, NULL); /* see the top of the file */
 	for (;;) {
 		int cur = __atomic_load_n(&released_gen, __ATOMIC_ACQUIRE);
@@ -303,11 +315,8 @@ static xs_status add_new(int self, uint32_t *added)
 static void signal_from(int pid, uint32_t from)
 {
 	for (uint32_t i = from; i < nheld; i++) {
-		int zero = 0;
-		if (syscall(SYS_tgkill, pid, held[i].tid, rv_sig) != 0 &&
-		    __atomic_compare_exchange_n(&held[i].state, &zero, 2, false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE))
-			__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL);
+		if (syscall(SYS_tgkill, pid, held[i].tid, rv_sig) != 0)
+			settle(&held[i], 2);
 	}
 }
 
@@ -326,12 +335,9 @@ static bool wait_all(int pid, uint64_t deadline)
 			continue;
 		dbg_polls++;
 		for (uint32_t i = 0; i < nheld; i++) {
-			int zero = 0;
 			if (__atomic_load_n(&held[i].state, __ATOMIC_ACQUIRE) == 0 &&
-			    syscall(SYS_tgkill, pid, held[i].tid, 0) != 0 &&
-			    __atomic_compare_exchange_n(&held[i].state, &zero, 2, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL);
+			    syscall(SYS_tgkill, pid, held[i].tid, 0) != 0)
+				settle(&held[i], 2);
 		}
 	}
 }

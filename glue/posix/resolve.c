@@ -286,6 +286,28 @@ void *xs_posix_libgcc_sym(const char *name)
 	return h ? dlsym(h, name) : NULL;
 }
 
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A name of the C++ runtime (mangled _Z..., __cxa_*, __gxx_*, __dynamic_cast). */
+static bool cxx_runtime_name(const char *name)
+{
+	return starts_with(name, "_Z") || starts_with(name, "__cxa_") ||
+	       starts_with(name, "__gxx_") || strcmp(name, "__dynamic_cast") == 0;
+}
+
+/* Does a reference to name mean the unwinder may walk the referrer's frames? */
+static bool unwinder_user(const char *name)
+{
+	return cxx_runtime_name(name) || starts_with(name, "_Unwind_") ||
+	       starts_with(name, "__gcc_personality") || starts_with(name, "backtrace") ||
+	       starts_with(name, "__pthread_unwind") ||
+	       starts_with(name, "__pthread_register_cancel") ||
+	       strcmp(name, "pthread_exit") == 0 || strcmp(name, "pthread_cancel") == 0;
+}
+
 /*
  * g++ links libstdc++ without being asked: C++ runtime names (mangled _Z...,
  * __cxa_*, __gxx_*, __dynamic_cast) that nothing else defines come from it.
@@ -293,8 +315,7 @@ void *xs_posix_libgcc_sym(const char *name)
 void *xs_posix_libstdcxx_sym(const char *name)
 {
 	static void *h;
-	if (strncmp(name, "_Z", 2) != 0 && strncmp(name, "__cxa_", 6) != 0 &&
-	    strncmp(name, "__gxx_", 6) != 0 && strcmp(name, "__dynamic_cast") != 0)
+	if (!cxx_runtime_name(name))
 		return NULL;
 	if (!h)
 		h = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_GLOBAL);
@@ -310,18 +331,6 @@ static bool lookup(void *handle, const char *name, uint64_t *value)
 		return false;
 	*value = (uint64_t)(uintptr_t)p;
 	return true;
-}
-
-/* Does a reference to name mean the unwinder may walk the referrer's frames? */
-static bool unwinder_user(const char *name)
-{
-	static const char *const prefixes[] = { "_Z", "__cxa_", "__gxx_", "_Unwind_",
-						"__gcc_personality", "backtrace",
-						"__pthread_unwind", "__pthread_register_cancel" };
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return strcmp(name, "pthread_exit") == 0 || strcmp(name, "pthread_cancel") == 0;
 }
 
 xs_status xs_posix_resolve(void *ctx, const char *name, uint64_t *value)

@@ -25,6 +25,8 @@
 
 #include <xsplice/posix.h>
 
+#include "slurp.h"
+
 static atomic_int park_in = 1, park_below = 1, in_park, in_sleeper;
 static atomic_int tid_park, tid_outer;
 
@@ -68,24 +70,6 @@ static void *release_later(void *flag)
 	usleep(100000);
 	atomic_store((atomic_int *)flag, 0);
 	return NULL;
-}
-
-static void *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *p = malloc((size_t)n);
-	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return p;
 }
 
 static int fails;

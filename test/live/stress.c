@@ -21,6 +21,8 @@
 
 #include <xsplice/posix.h>
 
+#include "slurp.h"
+
 __attribute__((noinline, noclone)) static int f1(int x)
 {
 	return x + 1;
@@ -81,24 +83,6 @@ static void *spawner(void *arg)
 		atomic_fetch_add(&spawned, (unsigned long)n);
 	}
 	return NULL;
-}
-
-static void *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *p = malloc((size_t)n);
-	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return p;
 }
 
 static int upload(const char *name, const char *path, uint32_t flags)
